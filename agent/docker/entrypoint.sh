@@ -1,17 +1,18 @@
 #!/bin/sh
-# Entry point of the trainer image: runs `gymlink train` against GYMLINK_SERVER, writing into GYMLINK_RUNS_DIR.
+# Entry point of the trainer image: runs `gymlink train` against GYMLINK_SERVER, writing runs into /runs.
 #
 # Environment (defaults in brackets):
 #   GYMLINK_SERVER    env server, host:port or http://host:port   [envserver:50051]
 #   GYMLINK_ENV       Gymnasium id to train on                    [Pendulum-v1]
 #   GYMLINK_STEPS     total environment steps                     [the preset's]
-#   GYMLINK_SEED      seed                                        [the preset's]
-#   GYMLINK_RUNS_DIR  where metrics, plot and checkpoints go       [/runs]
+#   GYMLINK_SEED      seed                                        [0]
+#   GYMLINK_TRAIN_ARGS more `gymlink train` flags, space-separated, e.g. "--set learningStarts=1000"
 #   GYMLINK_JAVA_OPTS JVM options; ND4J keeps arrays off-heap, so bound both the heap and javacpp's allocations
 #                     [-Xmx1g -Dorg.bytedeco.javacpp.maxBytes=1G -Dorg.bytedeco.javacpp.maxPhysicalBytes=2500M]
-# Arguments are appended to `gymlink train` (e.g. `--learning-starts 1000`).
+# Arguments are appended to `gymlink train` (e.g. `--set gamma=0.99`). Each run writes metrics.csv,
+# evaluations.csv, learning_curve.png and checkpoint/ into /runs/<env>-<date>-<time>/ (mount a host directory there).
 set -eu
-runs=${GYMLINK_RUNS_DIR:-/runs}
+runs=/runs
 
 if [ "$(id -u)" = 0 ]; then
   # Write runs/ as its owner, so a host directory mounted there keeps files its user can read and delete. A
@@ -32,10 +33,13 @@ fi
 echo "gymlink trainer: env ${GYMLINK_ENV:-Pendulum-v1} via ${GYMLINK_SERVER:-envserver:50051}," \
   "OpenBLAS kernel ${OPENBLAS_CORETYPE:-auto-detected}, runs in $runs (uid $(id -u))"
 
+# From / the train command's default run directory, runs/<env>-<date>-<time>, is inside the mounted /runs.
+cd /
+# shellcheck disable=SC2086
 set -- train --server "${GYMLINK_SERVER:-envserver:50051}" --env "${GYMLINK_ENV:-Pendulum-v1}" \
-  --runs-dir "$runs" \
-  ${GYMLINK_STEPS:+--total-timesteps "$GYMLINK_STEPS"} \
+  ${GYMLINK_STEPS:+--steps "$GYMLINK_STEPS"} \
   ${GYMLINK_SEED:+--seed "$GYMLINK_SEED"} \
+  ${GYMLINK_TRAIN_ARGS:-} \
   "$@"
 # javacpp unpacks ~400 MB of native libraries on first use; /cache is a volume in docker-compose.yml so that
 # happens once, not at every start. HOME may not be writable for the uid taken above.
