@@ -214,7 +214,9 @@ class HttpServer:
 
         try:
             self._server = create_server(app, host=host, port=port, threads=threads, ident="gymlink-envserver",
-                                         clear_untrusted_proxy_headers=True)
+                                         clear_untrusted_proxy_headers=True,
+                                         # The select loop notices stop() within this many seconds.
+                                         asyncore_loop_timeout=0.25)
         except OSError as error:
             raise OSError(f"cannot listen for HTTP on {host}:{port}: {error}") from error
         self.host = host
