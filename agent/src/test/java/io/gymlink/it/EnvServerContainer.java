@@ -36,6 +36,7 @@ public final class EnvServerContainer extends GenericContainer<EnvServerContaine
   private static final long HEALTH_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final int port;
+  private int httpPort;
 
   private EnvServerContainer(String image, int port, List<String> serverArgs) {
     super(DockerImageName.parse(image));
@@ -55,6 +56,24 @@ public final class EnvServerContainer extends GenericContainer<EnvServerContaine
     List<String> args = new ArrayList<>(List.of("--test-envs"));
     args.addAll(List.of(moreServerArgs));
     return new EnvServerContainer(requireLocalImage(), freeLoopbackPort(), args);
+  }
+
+  /**
+   * A container that also serves the gym-http-api routes (the image's {@code GYMLINK_HTTP_PORT}) on another free
+   * port, with the test environments.
+   */
+  public static EnvServerContainer withHttpAndTestEnvs() {
+    EnvServerContainer container = withTestEnvs();
+    container.httpPort = freeLoopbackPort();
+    return container.withEnv("GYMLINK_HTTP_PORT", Integer.toString(container.httpPort));
+  }
+
+  /** {@code http://127.0.0.1:port} of the gym-http-api routes; only for {@link #withHttpAndTestEnvs()}. */
+  public String httpTarget() {
+    if (httpPort == 0) {
+      throw new IllegalStateException("this container serves no HTTP routes; create it withHttpAndTestEnvs()");
+    }
+    return "http://127.0.0.1:" + httpPort;
   }
 
   /** {@code 127.0.0.1:port}, the address clients use. */
