@@ -71,6 +71,10 @@ public final class Trainer {
   private MetricsWriter metrics;
   private EvaluationResult lastEvaluation;
   private long lastCheckpointStep = -1;
+  /** Updates wait until the buffer holds more than this many transitions (a refill after resuming without one). */
+  private int refillTarget;
+  private boolean trainingAnnounced;
+  private java.util.function.Consumer<UpdateMetrics> updateObserver = m -> { };
   private long rowStartStep;
   private long rowStartNanos;
   private long evaluationNanos;
@@ -130,9 +134,9 @@ public final class Trainer {
       writeConfigJson();
       progress.log(String.format("%s: observation %s (dim %d), action %s", train.envId(), env.observationSpace(),
           observationDim, actionSpace));
-      progress.log(numTimesteps < ddpg.learningStarts()
-          ? "warm-up: uniformly random actions until step " + ddpg.learningStarts()
-          : "training: actor actions with " + (noise == null ? "no noise" : noise));
+      if (numTimesteps < ddpg.learningStarts()) {
+        progress.log("warm-up: uniformly random actions until step " + ddpg.learningStarts());
+      }
       rowStartStep = numTimesteps;
       rowStartNanos = System.nanoTime();
       progress.start(numTimesteps, train.totalTimesteps());
@@ -184,8 +188,10 @@ public final class Trainer {
     }
 
     // Update: every trainFreq steps once past learningStarts; gradientSteps -1 means one per step collected.
-    if (numTimesteps > ddpg.learningStarts() && numTimesteps % ddpg.trainFreq() == 0) {
-      if (numTimesteps == ddpg.learningStarts() + 1 || learner.updates() == 0) {
+    if (numTimesteps > ddpg.learningStarts() && numTimesteps % ddpg.trainFreq() == 0
+        && buffer.size() > refillTarget) {
+      if (!trainingAnnounced) {
+        trainingAnnounced = true;
         progress.log("training: " + (ddpg.gradientSteps() == -1 ? ddpg.trainFreq() : ddpg.gradientSteps())
             + " gradient step(s) every " + ddpg.trainFreq() + " env step(s), exploration "
             + (noise == null ? "none" : noise.toString()));
@@ -208,6 +214,11 @@ public final class Trainer {
   /** The deterministic policy being trained (frozen normaliser, no noise). */
   public DeterministicPolicy policy() {
     return policy;
+  }
+
+  /** Sees every gradient step's metrics, e.g. for a determinism test. */
+  void onUpdate(java.util.function.Consumer<UpdateMetrics> observer) {
+    this.updateObserver = observer;
   }
 
   /** Environment steps taken so far. */
@@ -261,7 +272,9 @@ public final class Trainer {
         normalizer.normalizeRowsInPlace(batch.observations());
         normalizer.normalizeRowsInPlace(batch.nextObservations());
       }
-      losses.add(learner.train(batch));
+      UpdateMetrics result = learner.train(batch);
+      losses.add(result);
+      updateObserver.accept(result);
     }
   }
 
@@ -305,11 +318,16 @@ public final class Trainer {
     if (normalizer != null && checkpoint.normalizer() != null) {
       checkpoint.normalizer().restoreInto(normalizer.stats());
     }
-    if (checkpoint.hasReplayBuffer()) {
-      CheckpointStore.loadReplayBuffer(source, buffer);
-    }
     numTimesteps = checkpoint.numTimesteps();
     episodes = checkpoint.episodes();
+    if (checkpoint.hasReplayBuffer()) {
+      CheckpointStore.loadReplayBuffer(source, buffer);
+    } else if (numTimesteps > ddpg.learningStarts()) {
+      // Updates on a nearly empty buffer would overfit a handful of transitions: refill it with the actor first.
+      refillTarget = Math.min(ddpg.learningStarts(), ddpg.bufferSize() - 1);
+      progress.log("replay buffer not saved in the checkpoint: collecting " + refillTarget
+          + " transitions with the actor before updates resume");
+    }
     lastCheckpointStep = numTimesteps;
     nextResetSeed = train.seed() + numTimesteps;
     progress.log("resumed from " + source + " at step " + numTimesteps + " (episode " + episodes + ", "
@@ -349,7 +367,8 @@ public final class Trainer {
     }
   }
 
-  static BoxSpace requireBoundedBoxActions(String envId, Space space) {
+  /** The action space as a bounded Box, or an error naming the env and the space it has. */
+  public static BoxSpace requireBoundedBoxActions(String envId, Space space) {
     if (!(space instanceof BoxSpace box)) {
       throw new UnsupportedSpaceException("DDPG needs a Box action space, but '" + envId + "' has " + space);
     }
@@ -360,7 +379,8 @@ public final class Trainer {
     return box;
   }
 
-  static BoxSpace requireBoxObservations(String envId, Space space) {
+  /** The observation space as a Box, or an error naming the env and the space it has. */
+  public static BoxSpace requireBoxObservations(String envId, Space space) {
     if (!(space instanceof BoxSpace box)) {
       throw new UnsupportedSpaceException(
           "DDPG needs a Box observation space, but '" + envId + "' has " + space);

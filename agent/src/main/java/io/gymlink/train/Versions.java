@@ -6,17 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** The versions recorded in {@code config.json} and checkpoints: gymlink, Java, ND4J. */
+/** The versions recorded in {@code config.json} and checkpoints: gymlink, Java, ND4J, OpenBLAS. */
 public final class Versions {
 
   private Versions() {}
 
-  /** gymlink, java and nd4j versions; "unknown" when not running from the packaged jars (e.g. in an IDE). */
+  /** gymlink, java, nd4j and openblas (bytedeco) versions; "unknown" when not running from the packaged jars (e.g. in an IDE). */
   public static Map<String, String> current() {
     Map<String, String> versions = new LinkedHashMap<>();
     versions.put("gymlink", mavenVersion("io.gymlink", "gymlink-agent"));
     versions.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     versions.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
+    versions.put("openblas", mavenVersion("org.bytedeco", "openblas"));
     return versions;
   }
 
