@@ -67,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
     try {
       checkpoint = CheckpointStore.load(checkpointPath);
     } catch (CheckpointException e) {
-      throw new ParameterException(spec.commandLine(), "--checkpoint: " + e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), "--checkpoint: " + e.getMessage(), e);
     }
     String env = envId != null ? envId : checkpoint.envId();
     long seedBase = seed != null ? seed : checkpoint.config().train().seed() + Evaluator.SEED_OFFSET;
@@ -79,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
             Trainer.requireBoxObservations(env, evalEnv.observationSpace()).size(),
             Trainer.requireBoundedBoxActions(env, evalEnv.actionSpace()));
       } catch (CheckpointMismatchException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       out.printf("evaluating %s (step %d) on %s at %s, %d episodes, seeds %d..%d%n", checkpointPath,
           checkpoint.numTimesteps(), env, connection.describe(), episodes, seedBase, seedBase + episodes - 1);

@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
             ? Trainer.start(config, trainEnv, evalEnv, context)
             : Trainer.resume(resume, checkpoint, config, trainEnv, evalEnv, context);
       } catch (CheckpointMismatchException | CheckpointException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       Trainer.Result result = trainer.run();
       stdout.printf("%s: %d steps, final evaluation %s%n", env, result.steps(),
@@ -130,7 +130,7 @@ public final class TrainCommand implements Callable<Integer> {
     try {
       return CheckpointStore.load(resume);
     } catch (CheckpointException e) {
-      throw new ParameterException(spec.commandLine(), "--resume: " + e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), "--resume: " + e.getMessage(), e);
     }
   }
 
@@ -152,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
       logConfig(resolved.config());
       return resolved.config();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 
