@@ -58,7 +58,7 @@ public final class UpdateBenchmark {
       double median = sorted[sorted.length / 2];
       double p90 = sorted[(int) Math.ceil(0.9 * sorted.length) - 1];
       double mean = Arrays.stream(ms).average().orElse(Double.NaN);
-      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d |%n", label, Arrays.toString(net), batchSize,
+      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d |%n", label, Arrays.toString(net).replace(" ", ""), batchSize,
           median, p90, mean, updates);
     }
   }

@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DdpgLearner {
   private static final Logger LOG = LoggerFactory.getLogger(DdpgLearner.class);
+  private static final String NOISE_STATE = "target_noise.rng_state";
 
   private final int observationDim;
   private final int actionDim;
   private final DdpgConfig config;
-  private final Random random;
+  private final GaussianNoise targetNoise;
   private final ActionScaler scaler;
   private final Mlp actor;
   private final Mlp actorTarget;
@@ -46,7 +47,8 @@ public final class DdpgLearner {
   private float[] dAction;
 
   /**
-   * A learner with fresh networks, initialised from {@code random}, which also draws target policy noise.
+   * A learner with fresh networks initialised from {@code random}, which also seeds the target policy noise (one
+   * {@code nextLong()} before the networks' draws).
    *
    * @param observationDim floats per (already normalised) observation
    * @param actionSpace the bounded Box the actor's actions live in
@@ -59,7 +61,8 @@ public final class DdpgLearner {
     this.scaler = new ActionScaler(actionSpace);
     this.actionDim = scaler.size();
     this.config = config;
-    this.random = random;
+    // Drawn first, so that the noise stream depends only on the seed; its state then travels in LearnerState.
+    this.targetNoise = new GaussianNoise(random.nextLong());
     int[] arch = config.netArch();
     Activation hidden = Activation.named(config.activation());
     actor = new Mlp(widths(observationDim, arch, actionDim), hidden, Activation.TANH);
@@ -198,7 +201,7 @@ public final class DdpgLearner {
     }
     double clip = config.targetNoiseClip();
     for (int i = 0; i < length; i++) {
-      double noise = Math.max(-clip, Math.min(clip, random.nextGaussian() * sigma));
+      double noise = Math.max(-clip, Math.min(clip, targetNoise.next() * sigma));
       unitActions[i] = (float) Math.max(-1, Math.min(1, unitActions[i] + noise));
     }
   }
@@ -236,7 +239,8 @@ public final class DdpgLearner {
   /**
    * A copy of everything needed to continue bit-identically. Arrays, in order: actor, actor_target, critic,
    * critic_target (then critic2, critic2_target with twin critics), then the Adam moments actor.adam_m,
-   * actor.adam_v, critic.adam_m, critic.adam_v (critic2.adam_m, critic2.adam_v).
+   * actor.adam_v, critic.adam_m, critic.adam_v (critic2.adam_m, critic2.adam_v), and target_noise.rng_state (the
+   * target policy noise generator, four 16-bit words).
    */
   public LearnerState state() {
     LinkedHashMap<String, float[]> arrays = new LinkedHashMap<>();
@@ -252,6 +256,7 @@ public final class DdpgLearner {
       arrays.put(criticName(c) + ".adam_m", criticAdams[c].firstMoment().clone());
       arrays.put(criticName(c) + ".adam_v", criticAdams[c].secondMoment().clone());
     }
+    arrays.put(NOISE_STATE, targetNoise.stateAsFloats());
     return new LearnerState(observationDim, actionDim, updates, arrays);
   }
 
@@ -275,6 +280,7 @@ public final class DdpgLearner {
       expected.put(name + ".adam_m", nets.get(name).params().length);
       expected.put(name + ".adam_v", nets.get(name).params().length);
     }
+    expected.put(NOISE_STATE, 4);
     if (!state.arrays().keySet().equals(expected.keySet())) {
       throw new IllegalArgumentException("learner state has arrays " + state.arrays().keySet() + ", expected "
           + expected.keySet() + " (twinCritics=" + config.twinCritics() + ")");
@@ -284,7 +290,8 @@ public final class DdpgLearner {
       int actual = state.arrays().get(name).length;
       if (actual != size) {
         Mlp net = nets.get(name.replaceFirst("\\.adam_[mv]$", ""));
-        problems.add("'" + name + "' has " + actual + " floats, expected " + net.describeLayout());
+        problems.add("'" + name + "' has " + actual + " floats, expected "
+            + (net == null ? size + " floats" : net.describeLayout()));
       }
     });
     if (!problems.isEmpty()) {
@@ -301,6 +308,7 @@ public final class DdpgLearner {
       criticAdams[c].restore(state.arrays().get(criticName(c) + ".adam_m"),
           state.arrays().get(criticName(c) + ".adam_v"), state.updates());
     }
+    targetNoise.restore(state.arrays().get(NOISE_STATE));
     updates = state.updates();
   }
 
