@@ -24,14 +24,17 @@ def probe(target: str, service: str, timeout: float) -> tuple[bool, str]:
         try:
             reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
         except grpc.RpcError as error:
-            return False, f"env server at {target} did not answer the health check: {error.code().name} {error.details()}"
+            detail = f"{error.code().name} {error.details()}"
+            return False, f"env server at {target} did not answer the health check: {detail}"
     status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
     return reply.status == health_pb2.HealthCheckResponse.SERVING, f"env server at {target} is {status}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: probe once and exit 0 (SERVING) or 1."""
-    parser = argparse.ArgumentParser(prog="python -m gymlink_envserver.healthcheck", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m gymlink_envserver.healthcheck", description=__doc__.splitlines()[0]
+    )
     host = os.environ.get("GYMLINK_HOST", "127.0.0.1")
     parser.add_argument("--host", default="127.0.0.1" if host in _WILDCARDS else host)
     parser.add_argument("--port", type=int, default=int(os.environ.get("GYMLINK_PORT", "50051")))
