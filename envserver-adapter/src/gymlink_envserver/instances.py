@@ -6,6 +6,7 @@ Transport-agnostic: the gRPC service and the HTTP API both drive an :class:`Inst
 from __future__ import annotations
 
 import collections
+import importlib
 import logging
 import secrets
 import threading
@@ -190,7 +191,7 @@ class InstanceTable:
             with self._lock:
                 self._pending -= 1
         logger.info("made %s instance %s%s [%d live]", env_id, instance_id,
-                    f" for {owner}" if owner is not None else "", len(self._instances))
+                    f" for {owner}" if owner is not None else "", len(self))
         return instance
 
     def get(self, instance_id: str) -> Instance:
@@ -232,7 +233,7 @@ class InstanceTable:
         return len(live)
 
     def reap_idle(self) -> list[str]:
-        """Closes instances untouched for longer than the idle timeout (skipping ones busy right now).
+        """Closes unowned instances untouched for longer than the idle timeout (skipping ones busy right now).
 
         Returns:
             The ids closed.
@@ -242,7 +243,9 @@ class InstanceTable:
         deadline = self._clock() - self.idle_timeout
         reaped = []
         for instance in self.list():
-            if instance.last_used < deadline and not instance.lock.locked():
+            # Session instances live exactly as long as their stream (keepalive notices a vanished peer), so an
+            # agent's evaluation env is not taken away while it trains between evaluations.
+            if instance.owner is None and instance.last_used < deadline and not instance.lock.locked():
                 self._close(instance, f"was closed after being idle for more than {self.idle_timeout:g} s")
                 reaped.append(instance.instance_id)
         return reaped
@@ -313,11 +316,10 @@ def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list
 
 def _make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.Env:
     """Calls ``gymnasium.make``, turning its failures into EnvServerErrors that name the env id."""
-    target: str | gym.envs.registration.EnvSpec = env_id
-    if is_entry_point(env_id):
-        target = gym.envs.registration.EnvSpec(id=env_id, entry_point=env_id)
     try:
-        return gym.make(target, max_episode_steps=max_episode_steps, **kwargs)
+        return gym.make(_make_target(env_id), max_episode_steps=max_episode_steps, **kwargs)
+    except (gym.error.UnregisteredEnv, gym.error.DeprecatedEnv) as error:
+        raise UnknownEnvironment(f"environment '{env_id}' is allowed but cannot be found: {error}") from error
     except TypeError as error:
         raise InvalidArgument(f"cannot make '{env_id}' with kwargs {kwargs}: {error}") from error
     except (ModuleNotFoundError, AttributeError) as error:
@@ -330,6 +332,21 @@ def _make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.E
         raise
     except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
         raise _make_failure(env_id, error) from error
+
+
+def _make_target(env_id: str) -> str | gym.envs.registration.EnvSpec:
+    """What to pass to ``gymnasium.make`` for an allowed id.
+
+    A ``module:Name`` string means Gymnasium's own "import module, then make the id Name" when importing registers
+    Name, and otherwise an ad-hoc spec with that entry point (e.g. ``my_pkg.envs:MyEnv``).
+    """
+    if not is_entry_point(env_id):
+        return env_id
+    module, name = env_id.split(":")
+    importlib.import_module(module)
+    if name in gym.registry:
+        return env_id
+    return gym.envs.registration.EnvSpec(id=env_id, entry_point=env_id)
 
 
 def _make_failure(env_id: str, error: Exception) -> EnvironmentFailed:
