@@ -6,7 +6,6 @@ Transport-agnostic: the gRPC service and the HTTP API both drive an :class:`Inst
 from __future__ import annotations
 
 import collections
-import importlib
 import logging
 import secrets
 import threading
@@ -17,16 +16,15 @@ from typing import Any
 import gymnasium as gym
 
 from gymlink_envserver import actions
+from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
-    EnvServerError,
     InstanceNotFound,
     InvalidArgument,
     ResetNeeded,
     TooManyInstances,
-    UnknownEnvironment,
 )
-from gymlink_envserver.registry import Allowlist, is_entry_point
+from gymlink_envserver.registry import Allowlist
 
 logger = logging.getLogger("gymlink_envserver")
 
@@ -182,7 +180,7 @@ class InstanceTable:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
         self._reserve(env_id)
         try:
-            env = _make_env(env_id, kwargs or {}, max_episode_steps)
+            env = make_env(env_id, kwargs or {}, max_episode_steps)
             instance_id = secrets.token_hex(6)
             instance = Instance(env_id, instance_id, env, owner, self._clock)
             with self._lock:
@@ -312,46 +310,3 @@ def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list
         for instance in locked:
             instance.touch()
             instance.lock.release()
-
-
-def _make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.Env:
-    """Calls ``gymnasium.make``, turning its failures into EnvServerErrors that name the env id."""
-    try:
-        return gym.make(_make_target(env_id), max_episode_steps=max_episode_steps, **kwargs)
-    except (gym.error.UnregisteredEnv, gym.error.DeprecatedEnv) as error:
-        raise UnknownEnvironment(f"environment '{env_id}' is allowed but cannot be found: {error}") from error
-    except TypeError as error:
-        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {kwargs}: {error}") from error
-    except (ModuleNotFoundError, AttributeError) as error:
-        if is_entry_point(env_id):
-            raise UnknownEnvironment(f"entry point '{env_id}' cannot be loaded: {error}") from error
-        raise _make_failure(env_id, error) from error
-    except gym.error.DependencyNotInstalled as error:
-        raise EnvironmentFailed(f"environment '{env_id}' needs a package that is not installed: {error}") from error
-    except EnvServerError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
-        raise _make_failure(env_id, error) from error
-
-
-def _make_target(env_id: str) -> str | gym.envs.registration.EnvSpec:
-    """What to pass to ``gymnasium.make`` for an allowed id.
-
-    A ``module:Name`` string means Gymnasium's own "import module, then make the id Name" when importing registers
-    Name, and otherwise an ad-hoc spec with that entry point (e.g. ``my_pkg.envs:MyEnv``).
-    """
-    if not is_entry_point(env_id):
-        return env_id
-    module, name = env_id.split(":")
-    importlib.import_module(module)
-    if name in gym.registry:
-        return env_id
-    return gym.envs.registration.EnvSpec(id=env_id, entry_point=env_id)
-
-
-def _make_failure(env_id: str, error: Exception) -> EnvironmentFailed:
-    logger.warning("making %s raised", env_id, exc_info=True)
-    return EnvironmentFailed(f"environment '{env_id}' raised {type(error).__name__} while being made: {error}")
-
-
-__all__ = ["Instance", "InstanceTable", "StepOutcome", "step_many"]
