@@ -156,6 +156,8 @@ class EnvServer:
             self.port = self._server.add_insecure_port(address)
         except RuntimeError as error:
             raise OSError(f"cannot listen on {address}: {error}") from error
+        for service in ("", SERVICE_NAME):
+            self.health.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
         self._server.start()
         self._reaper.start()
         for service in ("", SERVICE_NAME):
