@@ -48,8 +48,9 @@ public final class GymlinkCli implements Runnable {
   public static void main(String[] args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     if (verbose) {
-      // Read once when slf4j-simple initialises, which happens after this line (no logger exists yet).
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      // Read once when slf4j-simple initialises, which happens after this line (no logger exists yet). Only
+      // gymlink's own loggers: Netty's debug output says nothing about environments.
+      System.setProperty("org.slf4j.simpleLogger.log.io.gymlink", "debug");
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true, "gymlink-shutdown-flag"));
     System.exit(commandLine(verbose).execute(args));
