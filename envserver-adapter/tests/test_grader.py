@@ -101,8 +101,8 @@ def test_create_refused(grader, token, version, status, message):
 
 def test_create_unknownEnvironment_is404(grader):
     client, _ = grader
-    with pytest.raises(ServerError, match="'L2M2019Env' is not registered") as error:
-        create(client, env_id="L2M2019Env")
+    with pytest.raises(ServerError, match="'NoSuchChallenge-v0' is not registered") as error:
+        create(client, env_id="NoSuchChallenge-v0")
     assert error.value.status_code == 404
 
 
