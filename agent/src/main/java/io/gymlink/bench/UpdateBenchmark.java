@@ -1,0 +1,105 @@
+package io.gymlink.bench;
+
+import io.gymlink.buffer.Batch;
+import io.gymlink.ddpg.DdpgConfig;
+import io.gymlink.ddpg.DdpgLearner;
+import io.gymlink.env.spaces.BoxSpace;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Measures milliseconds per DDPG gradient step (critic + actor + Polyak) on synthetic Pendulum-shaped batches and
+ * prints one markdown table row per network: median, p90 and mean over the timed updates.
+ *
+ * <p>Usage: {@code UpdateBenchmark [--label TEXT] [--net 256,256] [--net 400,300] [--batch 256] [--obs 3] [--act 1]
+ * [--warmup 100] [--updates 200] [--header]}. Thread counts and the OpenBLAS kernel are fixed when the native
+ * library loads, so the caller ({@code bin/bench-update}) runs one JVM per setting.
+ */
+public final class UpdateBenchmark {
+  private UpdateBenchmark() {}
+
+  public static void main(String[] args) {
+    String label = "";
+    java.util.List<int[]> nets = new java.util.ArrayList<>();
+    int batchSize = 256;
+    int obs = 3;
+    int act = 1;
+    int warmup = 100;
+    int updates = 200;
+    boolean header = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--label" -> label = args[++i];
+        case "--net" -> nets.add(Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray());
+        case "--batch" -> batchSize = Integer.parseInt(args[++i]);
+        case "--obs" -> obs = Integer.parseInt(args[++i]);
+        case "--act" -> act = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--updates" -> updates = Integer.parseInt(args[++i]);
+        case "--header" -> header = true;
+        default -> {
+          System.err.println("unknown argument " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    if (nets.isEmpty()) {
+      nets.add(new int[] {256, 256});
+      nets.add(new int[] {400, 300});
+    }
+    if (header) {
+      System.out.println("| setting | net | batch | median ms | p90 ms | mean ms | updates |");
+      System.out.println("|---|---|---|---|---|---|---|");
+    }
+    for (int[] net : nets) {
+      double[] ms = run(net, batchSize, obs, act, warmup, updates);
+      double[] sorted = ms.clone();
+      Arrays.sort(sorted);
+      double median = sorted[sorted.length / 2];
+      double p90 = sorted[(int) Math.ceil(0.9 * sorted.length) - 1];
+      double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d |%n", label, Arrays.toString(net), batchSize,
+          median, p90, mean, updates);
+    }
+  }
+
+  private static double[] run(int[] net, int batchSize, int obs, int act, int warmup, int updates) {
+    DdpgConfig d = DdpgConfig.defaults();
+    DdpgConfig config = new DdpgConfig(d.learningRate(), d.bufferSize(), d.learningStarts(), batchSize, d.tau(),
+        d.gamma(), d.trainFreq(), d.gradientSteps(), d.actionNoise(), d.actionNoiseSigma(), net, d.activation(),
+        false, 1, 0.0, d.targetNoiseClip(), false);
+    Random random = new Random(0);
+    DdpgLearner learner = new DdpgLearner(obs, BoxSpace.of(act, -2, 2), config, random);
+    Batch[] batches = new Batch[8];
+    for (int b = 0; b < batches.length; b++) {
+      batches[b] = Batch.allocate(batchSize, obs, act);
+      fill(batches[b], random);
+    }
+    for (int i = 0; i < warmup; i++) {
+      learner.train(batches[i % batches.length]);
+    }
+    double[] ms = new double[updates];
+    for (int i = 0; i < updates; i++) {
+      long t0 = System.nanoTime();
+      learner.train(batches[i % batches.length]);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  private static void fill(Batch batch, Random random) {
+    fillUniform(batch.observations(), random, -1, 1);
+    fillUniform(batch.nextObservations(), random, -1, 1);
+    fillUniform(batch.actions(), random, -2, 2);
+    fillUniform(batch.rewards(), random, -16, 0);
+    for (int i = 0; i < batch.size(); i++) {
+      batch.terminated()[i] = random.nextDouble() < 0.01 ? 1f : 0f;
+    }
+  }
+
+  private static void fillUniform(float[] a, Random random, double low, double high) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (low + (high - low) * random.nextDouble());
+    }
+  }
+}
