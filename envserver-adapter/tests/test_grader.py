@@ -89,20 +89,22 @@ def test_clientSeed_isIgnored(grader):
 @pytest.mark.parametrize(("token", "version", "status", "message"), [
     ("wrong", VERSION, 401, r"^token 'wron\.\.\.' is not registered with this grader$"),
     (None, VERSION, 401, "^A required request parameter 'token' was not provided$"),
+    ("secret-alice", None, 400, r"^A required request parameter 'version' was not provided \(the osim-rl version\)$"),
     ("secret-alice", "2.1.5", 400, r"^osim-rl version '2\.1\.5' does not match the grader's '3\.0\.11'; "
                                    r"install osim-rl==3\.0\.11$"),
 ])
 def test_create_refused(grader, token, version, status, message):
     client, _ = grader
     with pytest.raises(ServerError, match=message) as error:
-        client.env_create("Pendulum-v1", **({"token": token} if token else {}), version=version)
+        client.env_create("Pendulum-v1", **({"token": token} if token else {}),
+                          **({"version": version} if version else {}))
     assert error.value.status_code == status
 
 
 def test_create_unknownEnvironment_is404(grader):
     client, _ = grader
-    with pytest.raises(ServerError, match="'L2M2019Env' is not registered") as error:
-        create(client, env_id="L2M2019Env")
+    with pytest.raises(ServerError, match="'NoSuchChallenge-v0' is not registered") as error:
+        create(client, env_id="NoSuchChallenge-v0")
     assert error.value.status_code == 404
 
 

@@ -48,6 +48,7 @@ def create(api, env_id, **extra):
 def test_upstreamFlow_cartPole_overRealSocket(live):
     server, client = live
     instance_id = client.env_create("CartPole-v1")
+    socket = client.connection.sock
     assert client.env_list_all() == {instance_id: "CartPole-v1"}
     assert client.env_action_space_info(instance_id) == {"name": "Discrete", "n": 2, "start": 0}
     info = client.env_observation_space_info(instance_id)
@@ -60,6 +61,7 @@ def test_upstreamFlow_cartPole_overRealSocket(live):
         observation, reward, done, info = client.env_step(instance_id, steps % 2)
         assert reward == 1.0 and isinstance(done, bool) and isinstance(info, dict)
         steps += 1
+    assert client.connection.sock is socket, "create, reset and every step went over one kept-alive connection"
     assert client.env_action_space_contains(instance_id, 1) is True
     assert client.env_action_space_contains(instance_id, 2) is False
     assert client.env_action_space_sample(instance_id) in (0, 1)

@@ -164,6 +164,8 @@ class GraderSessions(OpenSessions):
         if participant is None:
             raise GraderRefused(f"token '{str(token)[:4]}...' is not registered with this grader", 401)
         version = body.get("version")
+        if not version:
+            raise GraderRefused("A required request parameter 'version' was not provided (the osim-rl version)")
         if str(version) != self.config.version:
             raise GraderRefused(
                 f"osim-rl version {version!r} does not match the grader's {self.config.version!r}; "
