@@ -3,6 +3,7 @@ package io.gymlink.bench;
 import io.gymlink.buffer.Batch;
 import io.gymlink.ddpg.DdpgConfig;
 import io.gymlink.ddpg.DdpgLearner;
+import io.gymlink.ddpg.UpdateProfiler;
 import io.gymlink.env.spaces.BoxSpace;
 import java.util.Arrays;
 import java.util.Random;
@@ -12,7 +13,7 @@ import java.util.Random;
  * prints one markdown table row per network: median, p90 and mean over the timed updates.
  *
  * <p>Usage: {@code UpdateBenchmark [--label TEXT] [--net 256,256] [--net 400,300] [--batch 256] [--obs 3] [--act 1]
- * [--warmup 100] [--updates 200] [--header]}. Thread counts and the OpenBLAS kernel are fixed when the native
+ * [--warmup 100] [--updates 200] [--header] [--profile]}; {@code --profile} prints where the time goes instead. Thread counts and the OpenBLAS kernel are fixed when the native
  * library loads, so the caller ({@code bin/bench-update}) runs one JVM per setting.
  */
 public final class UpdateBenchmark {
@@ -27,6 +28,7 @@ public final class UpdateBenchmark {
     int warmup = 100;
     int updates = 200;
     boolean header = false;
+    boolean profile = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--label" -> label = args[++i];
@@ -37,6 +39,7 @@ public final class UpdateBenchmark {
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--updates" -> updates = Integer.parseInt(args[++i]);
         case "--header" -> header = true;
+        case "--profile" -> profile = true;
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -52,6 +55,19 @@ public final class UpdateBenchmark {
       System.out.println("|---|---|---|---|---|---|---|");
     }
     for (int[] net : nets) {
+      if (profile) {
+        System.out.println();
+        System.out.println("Profile of " + Arrays.toString(net) + ", batch " + batchSize + " (" + label + "):");
+        System.out.println();
+        System.out.println("| phase | ms per update | share / speed |");
+        System.out.println("|---|---|---|");
+        Setup setup = setup(net, batchSize, obs, act);
+        for (int i = 0; i < warmup; i++) {
+          setup.learner.train(setup.batches[i % setup.batches.length]);
+        }
+        UpdateProfiler.profile(setup.learner, setup.batches, updates).forEach(System.out::println);
+        continue;
+      }
       double[] ms = run(net, batchSize, obs, act, warmup, updates);
       double[] sorted = ms.clone();
       Arrays.sort(sorted);
@@ -63,7 +79,25 @@ public final class UpdateBenchmark {
     }
   }
 
+  private record Setup(DdpgLearner learner, Batch[] batches) {}
+
   private static double[] run(int[] net, int batchSize, int obs, int act, int warmup, int updates) {
+    Setup setup = setup(net, batchSize, obs, act);
+    DdpgLearner learner = setup.learner;
+    Batch[] batches = setup.batches;
+    for (int i = 0; i < warmup; i++) {
+      learner.train(batches[i % batches.length]);
+    }
+    double[] ms = new double[updates];
+    for (int i = 0; i < updates; i++) {
+      long t0 = System.nanoTime();
+      learner.train(batches[i % batches.length]);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  private static Setup setup(int[] net, int batchSize, int obs, int act) {
     DdpgConfig d = DdpgConfig.defaults();
     DdpgConfig config = new DdpgConfig(d.learningRate(), d.bufferSize(), d.learningStarts(), batchSize, d.tau(),
         d.gamma(), d.trainFreq(), d.gradientSteps(), d.actionNoise(), d.actionNoiseSigma(), net, d.activation(),
@@ -75,16 +109,7 @@ public final class UpdateBenchmark {
       batches[b] = Batch.allocate(batchSize, obs, act);
       fill(batches[b], random);
     }
-    for (int i = 0; i < warmup; i++) {
-      learner.train(batches[i % batches.length]);
-    }
-    double[] ms = new double[updates];
-    for (int i = 0; i < updates; i++) {
-      long t0 = System.nanoTime();
-      learner.train(batches[i % batches.length]);
-      ms[i] = (System.nanoTime() - t0) / 1e6;
-    }
-    return ms;
+    return new Setup(learner, batches);
   }
 
   private static void fill(Batch batch, Random random) {

@@ -231,6 +231,22 @@ public final class DdpgLearner {
     batchSize = n;
   }
 
+  int policyDelay() {
+    return config.policyDelay();
+  }
+
+  int criticCount() {
+    return critics.length;
+  }
+
+  int actorParameterCount() {
+    return actor.params().length;
+  }
+
+  int criticParameterCount() {
+    return critics[0].params().length;
+  }
+
   /** Gradient steps taken so far. */
   public long updates() {
     return updates;
