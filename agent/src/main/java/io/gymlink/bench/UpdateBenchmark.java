@@ -51,8 +51,8 @@ public final class UpdateBenchmark {
       nets.add(new int[] {400, 300});
     }
     if (header) {
-      System.out.println("| setting | net | batch | median ms | p90 ms | mean ms | updates |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.println("| setting | net | batch | median ms | p90 ms | mean ms | updates | predict µs |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
     }
     for (int[] net : nets) {
       if (profile) {
@@ -68,21 +68,39 @@ public final class UpdateBenchmark {
         UpdateProfiler.profile(setup.learner, setup.batches, updates).forEach(System.out::println);
         continue;
       }
-      double[] ms = run(net, batchSize, obs, act, warmup, updates);
+      Setup setup = setup(net, batchSize, obs, act);
+      double[] ms = run(setup, warmup, updates);
+      double predictMicros = timePredict(setup.learner, obs);
       double[] sorted = ms.clone();
       Arrays.sort(sorted);
       double median = sorted[sorted.length / 2];
       double p90 = sorted[(int) Math.ceil(0.9 * sorted.length) - 1];
       double mean = Arrays.stream(ms).average().orElse(Double.NaN);
-      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d |%n", label, Arrays.toString(net).replace(" ", ""), batchSize,
-          median, p90, mean, updates);
+      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d | %.1f |%n", label,
+          Arrays.toString(net).replace(" ", ""), batchSize, median, p90, mean, updates, predictMicros);
     }
   }
 
   private record Setup(DdpgLearner learner, Batch[] batches) {}
 
-  private static double[] run(int[] net, int batchSize, int obs, int act, int warmup, int updates) {
-    Setup setup = setup(net, batchSize, obs, act);
+  /** Median microseconds of one single-observation {@link DdpgLearner#predict} (the acting path). */
+  private static double timePredict(DdpgLearner learner, int obs) {
+    float[] observation = new float[obs];
+    double[] micros = new double[2000];
+    float sink = 0;
+    for (int i = 0; i < 22000; i++) {
+      observation[0] = (i % 100) / 100f;
+      long t0 = System.nanoTime();
+      sink += learner.predict(observation)[0];
+      if (i >= 20000) {
+        micros[i - 20000] = (System.nanoTime() - t0) / 1e3;
+      }
+    }
+    Arrays.sort(micros);
+    return Float.isNaN(sink) ? Double.NaN : micros[micros.length / 2];
+  }
+
+  private static double[] run(Setup setup, int warmup, int updates) {
     DdpgLearner learner = setup.learner;
     Batch[] batches = setup.batches;
     for (int i = 0; i < warmup; i++) {
