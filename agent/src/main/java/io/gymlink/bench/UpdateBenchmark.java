@@ -13,7 +13,7 @@ import java.util.Random;
  * prints one markdown table row per network: median, p90 and mean over the timed updates.
  *
  * <p>Usage: {@code UpdateBenchmark [--label TEXT] [--net 256,256] [--net 400,300] [--batch 256] [--obs 3] [--act 1]
- * [--warmup 100] [--updates 200] [--header] [--profile]}; {@code --profile} prints where the time goes instead. Thread counts and the OpenBLAS kernel are fixed when the native
+ * [--warmup 100] [--updates 200] [--activation relu] [--header] [--profile]}; {@code --profile} prints where the time goes instead. Thread counts and the OpenBLAS kernel are fixed when the native
  * library loads, so the caller ({@code bin/bench-update}) runs one JVM per setting.
  */
 public final class UpdateBenchmark {
@@ -29,6 +29,7 @@ public final class UpdateBenchmark {
     int updates = 200;
     boolean header = false;
     boolean profile = false;
+    String activation = "relu";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--label" -> label = args[++i];
@@ -40,6 +41,7 @@ public final class UpdateBenchmark {
         case "--updates" -> updates = Integer.parseInt(args[++i]);
         case "--header" -> header = true;
         case "--profile" -> profile = true;
+        case "--activation" -> activation = args[++i];
         default -> {
           System.err.println("unknown argument " + args[i]);
           System.exit(2);
@@ -61,14 +63,14 @@ public final class UpdateBenchmark {
         System.out.println();
         System.out.println("| phase | ms per update | share / speed |");
         System.out.println("|---|---|---|");
-        Setup setup = setup(net, batchSize, obs, act);
+        Setup setup = setup(net, batchSize, obs, act, activation);
         for (int i = 0; i < warmup; i++) {
           setup.learner.train(setup.batches[i % setup.batches.length]);
         }
         UpdateProfiler.profile(setup.learner, setup.batches, updates).forEach(System.out::println);
         continue;
       }
-      Setup setup = setup(net, batchSize, obs, act);
+      Setup setup = setup(net, batchSize, obs, act, activation);
       double[] ms = run(setup, warmup, updates);
       double predictMicros = timePredict(setup.learner, obs);
       double[] sorted = ms.clone();
@@ -115,10 +117,10 @@ public final class UpdateBenchmark {
     return ms;
   }
 
-  private static Setup setup(int[] net, int batchSize, int obs, int act) {
+  private static Setup setup(int[] net, int batchSize, int obs, int act, String activation) {
     DdpgConfig d = DdpgConfig.defaults();
     DdpgConfig config = new DdpgConfig(d.learningRate(), d.bufferSize(), d.learningStarts(), batchSize, d.tau(),
-        d.gamma(), d.trainFreq(), d.gradientSteps(), d.actionNoise(), d.actionNoiseSigma(), net, d.activation(),
+        d.gamma(), d.trainFreq(), d.gradientSteps(), d.actionNoise(), d.actionNoiseSigma(), net, activation,
         false, 1, 0.0, d.targetNoiseClip(), false);
     Random random = new Random(0);
     DdpgLearner learner = new DdpgLearner(obs, BoxSpace.of(act, -2, 2), config, random);
