@@ -1,0 +1,84 @@
+"""The ``gymlink-envserver`` command: parses flags, starts the server and stops it cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from gymlink_envserver import PROTOCOL_VERSION, __version__
+from gymlink_envserver.errors import EnvServerError
+from gymlink_envserver.registry import parse_allow
+from gymlink_envserver.server import EnvServer, ServerConfig
+
+logger = logging.getLogger("gymlink_envserver")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command's argument parser."""
+    defaults = ServerConfig()
+    parser = argparse.ArgumentParser(
+        prog="gymlink-envserver",
+        description="Serves Gymnasium environments over gRPC (protocol gymlink.v1).")
+    parser.add_argument("--host", default=defaults.host, help="interface to bind (default: %(default)s, loopback)")
+    parser.add_argument("--port", type=int, default=defaults.port,
+                        help="TCP port; 0 picks a free one and prints it (default: %(default)s)")
+    parser.add_argument("--allow", default="", metavar="ID,...",
+                        help="extra environment ids or module:Class entry points to allow, comma-separated "
+                             "(Gymnasium's own classic control, toy text, Box2D and MuJoCo ids are always allowed)")
+    parser.add_argument("--max-instances", type=int, default=defaults.max_instances, metavar="N",
+                        help="most live instances, 0 = unlimited (default: %(default)s)")
+    parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout, metavar="S",
+                        help="close instances untouched for S seconds, 0 = never (default: %(default)s)")
+    parser.add_argument("--max-workers", type=int, default=None, metavar="N",
+                        help="gRPC threads (each open session holds one); default: max-instances + "
+                             "16, or 256 when unlimited")
+    parser.add_argument("--grace", type=float, default=defaults.grace, metavar="S",
+                        help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
+    parser.add_argument("--test-envs", action="store_true",
+                        help="register and allow the GymlinkTest/* environments used by the test suites")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
+                        help="log level (default: %(default)s)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__} ({PROTOCOL_VERSION})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the server until SIGTERM or SIGINT; returns the exit code (0 after a clean stop, 2 on bad flags)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = ServerConfig(host=args.host, port=args.port, allow=tuple(parse_allow(args.allow)),
+                              max_instances=args.max_instances, idle_timeout=args.idle_timeout,
+                              test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace)
+    except (ValueError, EnvServerError) as error:
+        parser.error(str(error))
+    logger.info("gymlink-envserver %s (%s) starting: %s", __version__, PROTOCOL_VERSION, config)
+    server = EnvServer(config)
+    try:
+        server.start()
+    except OSError as error:
+        logger.error("%s", error)
+        return 1
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda received, _frame: _request_stop(stop, received))
+    logger.info("serving %d allowed environment(s) with %d worker threads",
+                len(server.table.allowlist.ids()), config.workers)
+    print(f"gymlink-envserver listening on {server.target}", flush=True)
+    stop.wait()
+    server.stop()
+    return 0
+
+
+def _request_stop(stop: threading.Event, signum: int) -> None:
+    logger.info("received %s, shutting down", signal.Signals(signum).name)
+    stop.set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""The server's live environment instances: making, locking, stepping, closing and reaping idle ones.
+
+Transport-agnostic: the gRPC service and the HTTP API both drive an :class:`InstanceTable`.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+import gymnasium as gym
+
+from gymlink_envserver import actions
+from gymlink_envserver.envmaker import make_env
+from gymlink_envserver.errors import (
+    EnvironmentFailed,
+    InstanceNotFound,
+    InvalidArgument,
+    ResetNeeded,
+    TooManyInstances,
+)
+from gymlink_envserver.registry import Allowlist
+
+logger = logging.getLogger("gymlink_envserver")
+
+StepOutcome = tuple[Any, float, bool, bool, dict]
+
+
+class Instance:
+    """One made environment, stepped by one caller at a time (its ``lock``).
+
+    Attributes:
+        env_id: The id it was made from.
+        instance_id: Opaque id naming it in requests.
+        env: The Gymnasium environment (with its registered wrappers).
+        observation_space: The environment's observation space.
+        action_space: The environment's action space.
+        owner: The session that made it (closed with the session), or None.
+        lock: Held for every reset, step and close, so one instance never runs two calls at once.
+        last_used: Clock reading at the end of the last call, for the idle timeout.
+    """
+
+    def __init__(self, env_id: str, instance_id: str, env: gym.Env, owner: Hashable | None,
+                 clock: Callable[[], float]) -> None:
+        self.env_id = env_id
+        self.instance_id = instance_id
+        self.env = env
+        self.observation_space = env.observation_space
+        self.action_space = env.action_space
+        self.owner = owner
+        self.lock = threading.Lock()
+        self._clock = clock
+        self.last_used = clock()
+        self.closed = False
+        self._needs_reset = "reset() has not been called yet"
+
+    def __repr__(self) -> str:
+        return f"instance '{self.instance_id}' of '{self.env_id}'"
+
+    def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
+        """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock."""
+        with self.lock:
+            self._check_open()
+            try:
+                observation, info = self.env.reset(seed=seed, options=options or None)
+            except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
+                raise self._failure("reset", error) from error
+            finally:
+                self.touch()
+            self._needs_reset = None
+            return observation, info
+
+    def step(self, action: Any) -> StepOutcome:
+        """Checks ``action`` against the action space and advances the episode by it, holding the lock.
+
+        Raises:
+            InvalidAction: When the action is not in the action space.
+            ResetNeeded: Before the first reset and after the episode ended.
+            EnvironmentFailed: When the environment raises.
+        """
+        with self.lock:
+            try:
+                return self.step_locked(self.conform_locked(action))
+            finally:
+                self.touch()
+
+    def touch(self) -> None:
+        """Marks the instance used now (at the end of a call, so a slow step does not count as idle time)."""
+        self.last_used = self._clock()
+
+    def conform_locked(self, action: Any) -> Any:
+        """Checks (with the lock held) that the instance can step and that ``action`` fits; returns it native."""
+        self._check_open()
+        if self._needs_reset:
+            raise ResetNeeded(f"{self!r} needs reset: {self._needs_reset}")
+        return actions.conform(self.env_id, self.action_space, action)
+
+    def step_locked(self, action: Any) -> StepOutcome:
+        """Steps with an action already conformed by :meth:`conform_locked` (the caller holds the lock)."""
+        try:
+            observation, reward, terminated, truncated, info = self.env.step(action)
+        except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
+            self._needs_reset = "the previous step raised an exception"
+            raise self._failure("step", error) from error
+        if terminated or truncated:
+            self._needs_reset = "the episode ended ({})".format("terminated" if terminated else "truncated")
+        return observation, float(reward), bool(terminated), bool(truncated), info
+
+    def close(self) -> None:
+        """Closes the environment (idempotent); waits for a call in progress to finish."""
+        with self.lock:
+            if self.closed:
+                return
+            self.closed = True
+            try:
+                self.env.close()
+            except Exception:  # noqa: BLE001 - a failing close must not stop the others
+                logger.warning("closing %r raised", self, exc_info=True)
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise InstanceNotFound(f"{self!r} was closed")
+
+    def _failure(self, operation: str, error: Exception) -> EnvironmentFailed:
+        logger.warning("%r raised in %s", self, operation, exc_info=True)
+        return EnvironmentFailed(
+            f"environment '{self.env_id}' (instance {self.instance_id}) raised {type(error).__name__}: {error}")
+
+
+class InstanceTable:
+    """All live instances of a server, with an instance limit and an idle timeout.
+
+    Args:
+        allowlist: Which environment ids may be made.
+        max_instances: Most instances alive at once; 0 for no limit.
+        idle_timeout: Seconds after which an instance nobody touched is closed by :meth:`reap_idle`; 0 for never.
+        clock: Monotonic clock in seconds (injectable for tests).
+    """
+
+    _FORGET_AFTER = 4096  # closed ids remembered so that later calls get "was closed ..." rather than "unknown"
+
+    def __init__(self, allowlist: Allowlist, max_instances: int = 0, idle_timeout: float = 0.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if max_instances < 0:
+            raise ValueError(f"max_instances is {max_instances}, expected >= 0 (0 = unlimited)")
+        if idle_timeout < 0:
+            raise ValueError(f"idle_timeout is {idle_timeout}, expected >= 0 (0 = never)")
+        self.allowlist = allowlist
+        self.max_instances = max_instances
+        self.idle_timeout = idle_timeout
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._instances: dict[str, Instance] = {}
+        self._pending = 0
+        self._closed_ids: collections.OrderedDict[str, str] = collections.OrderedDict()
+
+    def make(self, env_id: str, kwargs: dict | None = None, max_episode_steps: int | None = None,
+             owner: Hashable | None = None) -> Instance:
+        """Makes an instance of an allowed environment.
+
+        Args:
+            env_id: Registered id or allowed ``module:Class`` entry point.
+            kwargs: Keyword arguments for ``gymnasium.make``.
+            max_episode_steps: Overrides the registered time limit.
+            owner: The session making it, closed by :meth:`close_owned`; None for unowned.
+
+        Raises:
+            UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
+            TooManyInstances: When the instance limit is reached.
+            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs are refused.
+            EnvironmentFailed: When making the environment raises.
+        """
+        self.allowlist.check(env_id)
+        if max_episode_steps is not None and max_episode_steps <= 0:
+            raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
+        self._reserve(env_id)
+        try:
+            env = make_env(env_id, kwargs or {}, max_episode_steps)
+            instance_id = secrets.token_hex(6)
+            instance = Instance(env_id, instance_id, env, owner, self._clock)
+            with self._lock:
+                self._instances[instance_id] = instance
+        finally:
+            with self._lock:
+                self._pending -= 1
+        logger.info("made %s instance %s%s [%d live]", env_id, instance_id,
+                    f" for {owner}" if owner is not None else "", len(self))
+        return instance
+
+    def get(self, instance_id: str) -> Instance:
+        """The live instance with this id; marks it used.
+
+        Raises:
+            InstanceNotFound: Naming the id, and why it is gone when it was closed or expired.
+        """
+        with self._lock:
+            instance = self._instances.get(instance_id)
+            if instance is None:
+                reason = self._closed_ids.get(instance_id)
+                if reason is not None:
+                    raise InstanceNotFound(f"instance '{instance_id}' {reason}")
+                raise InstanceNotFound(f"instance '{instance_id}' is not known to this server")
+            instance.touch()
+            return instance
+
+    def close(self, instance_id: str, reason: str = "closed by the client") -> None:
+        """Closes and forgets an instance.
+
+        Raises:
+            InstanceNotFound: When no such instance is live.
+        """
+        self._close(self.get(instance_id), reason)
+
+    def close_owned(self, owner: Hashable, reason: str = "closed when its session ended") -> int:
+        """Closes every instance ``owner`` made; returns how many (idempotent)."""
+        owned = [i for i in self.list() if i.owner == owner]
+        for instance in owned:
+            self._close(instance, reason)
+        return len(owned)
+
+    def close_all(self, reason: str = "closed when the server stopped") -> int:
+        """Closes every instance; returns how many."""
+        live = self.list()
+        for instance in live:
+            self._close(instance, reason)
+        return len(live)
+
+    def reap_idle(self) -> list[str]:
+        """Closes unowned instances untouched for longer than the idle timeout (skipping ones busy right now).
+
+        Returns:
+            The ids closed.
+        """
+        if not self.idle_timeout:
+            return []
+        deadline = self._clock() - self.idle_timeout
+        reaped = []
+        for instance in self.list():
+            # Session instances live exactly as long as their stream (keepalive notices a vanished peer), so an
+            # agent's evaluation env is not taken away while it trains between evaluations.
+            if instance.owner is None and instance.last_used < deadline and not instance.lock.locked():
+                self._close(instance, f"was closed after being idle for more than {self.idle_timeout:g} s")
+                reaped.append(instance.instance_id)
+        return reaped
+
+    def list(self) -> list[Instance]:
+        """A snapshot of the live instances."""
+        with self._lock:
+            return list(self._instances.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._instances)
+
+    def _reserve(self, env_id: str) -> None:
+        with self._lock:
+            live = len(self._instances) + self._pending
+            if self.max_instances and live >= self.max_instances:
+                raise TooManyInstances(
+                    f"cannot make '{env_id}': the server holds {live} instances, its limit (--max-instances) "
+                    f"is {self.max_instances}; close instances first")
+            self._pending += 1
+
+    def _close(self, instance: Instance, reason: str) -> None:
+        with self._lock:
+            if self._instances.pop(instance.instance_id, None) is None:
+                return
+            message = reason if reason.startswith("was ") else f"was {reason}"
+            self._closed_ids[instance.instance_id] = f"of '{instance.env_id}' {message}"
+            while len(self._closed_ids) > self._FORGET_AFTER:
+                self._closed_ids.popitem(last=False)
+        instance.close()
+        logger.info("closed %s instance %s (%s) [%d live]", instance.env_id, instance.instance_id,
+                    reason.removeprefix("was "), len(self))
+
+
+def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list[StepOutcome]:
+    """Steps several instances, one action each; all-or-nothing on validation errors.
+
+    Every instance is locked (in id order, so concurrent batches cannot deadlock) and every action checked before
+    any instance steps.
+
+    Args:
+        table: Where the instances live.
+        requests: ``(instance_id, decoded action)`` pairs with distinct ids.
+
+    Raises:
+        InvalidArgument: When an id appears twice.
+        EnvServerError: The first validation error (nothing stepped), or an environment failure while stepping.
+    """
+    pairs = list(requests)
+    ids = [instance_id for instance_id, _ in pairs]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InvalidArgument(f"step_batch names instance(s) {duplicates} more than once, expected distinct ids")
+    instances = [table.get(instance_id) for instance_id in ids]
+    locked: list[Instance] = []
+    try:
+        for instance in sorted(instances, key=lambda i: i.instance_id):
+            instance.lock.acquire()
+            locked.append(instance)
+        conformed = [inst.conform_locked(action) for inst, (_, action) in zip(instances, pairs, strict=True)]
+        return [inst.step_locked(action) for inst, action in zip(instances, conformed, strict=True)]
+    finally:
+        for instance in locked:
+            instance.touch()
+            instance.lock.release()

@@ -1,0 +1,118 @@
+"""The gymlink.v1 operations on protobuf messages, shared by the unary RPCs and the Session stream.
+
+Each method takes a request message and returns a response message, or raises an
+:class:`~gymlink_envserver.errors.EnvServerError`; turning errors into statuses is the transport's job.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from collections.abc import Hashable
+
+import gymnasium as gym
+
+from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
+from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
+from gymlink_envserver.errors import UnsupportedSpace
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, step_many
+
+
+class EnvOperations:
+    """Serves gymlink.v1 requests from an :class:`InstanceTable`."""
+
+    def __init__(self, table: InstanceTable) -> None:
+        self.table = table
+
+    def server_info(self) -> pb.ServerInfo:
+        """The protocol version, software versions and limits."""
+        return pb.ServerInfo(
+            protocol_version=PROTOCOL_VERSION,
+            server_version=__version__,
+            gymnasium_version=gym.__version__,
+            python_version=platform.python_version(),
+            max_instances=self.table.max_instances,
+            idle_timeout_seconds=self.table.idle_timeout,
+        )
+
+    def list_environments(self) -> pb.ListEnvironmentsResponse:
+        """The allowed environments, sorted by id."""
+        entries = []
+        for allowed in self.table.allowlist.entries():
+            entry = pb.EnvironmentEntry(env_id=allowed.env_id, entry_point=allowed.entry_point)
+            if allowed.max_episode_steps is not None:
+                entry.max_episode_steps = allowed.max_episode_steps
+            entries.append(entry)
+        return pb.ListEnvironmentsResponse(environments=entries)
+
+    def make(self, request: pb.MakeRequest, owner: Hashable | None = None) -> pb.MakeResponse:
+        """Makes an instance; closes it again when its spaces cannot be described (UNIMPLEMENTED)."""
+        max_steps = request.max_episode_steps if request.HasField("max_episode_steps") else None
+        instance = self.table.make(request.env_id, codec.decode_json_map(request.kwargs), max_steps, owner)
+        try:
+            return pb.MakeResponse(
+                instance_id=instance.instance_id,
+                observation_space=_describe(instance, "observation", instance.observation_space),
+                action_space=_describe(instance, "action", instance.action_space),
+                spec=_spec(instance),
+            )
+        except Exception:
+            self.table.close(instance.instance_id, "closed because its spaces cannot be described")
+            raise
+
+    def reset(self, request: pb.ResetRequest) -> pb.ResetResponse:
+        """Resets an instance (seed 0 is a seed; an absent seed keeps the RNG)."""
+        instance = self.table.get(request.instance_id)
+        seed = request.seed if request.HasField("seed") else None
+        observation, info = instance.reset(seed=seed, options=codec.decode_json_map(request.options))
+        return pb.ResetResponse(observation=codec.encode_value(instance.observation_space, observation),
+                                info=codec.encode_json_map(info))
+
+    def step(self, request: pb.StepRequest) -> pb.StepResponse:
+        """Steps an instance by one action."""
+        instance = self.table.get(request.instance_id)
+        return _step_response(instance, instance.step(codec.decode_value(request.action)))
+
+    def step_batch(self, request: pb.StepBatchRequest) -> pb.StepBatchResponse:
+        """Steps several instances; nothing steps when any action or instance is invalid."""
+        pairs = [(step.instance_id, codec.decode_value(step.action)) for step in request.steps]
+        instances = [self.table.get(instance_id) for instance_id, _ in pairs]
+        outcomes = step_many(self.table, pairs)
+        results = [_step_response(instance, outcome) for instance, outcome in zip(instances, outcomes, strict=True)]
+        return pb.StepBatchResponse(results=results)
+
+    def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
+        """Closes an instance."""
+        self.table.close(request.instance_id)
+        return pb.CloseResponse()
+
+
+def _step_response(instance: Instance, outcome: StepOutcome) -> pb.StepResponse:
+    observation, reward, terminated, truncated, info = outcome
+    return pb.StepResponse(
+        observation=codec.encode_value(instance.observation_space, observation),
+        reward=reward, terminated=terminated, truncated=truncated, info=codec.encode_json_map(info))
+
+
+def _describe(instance: Instance, which: str, space: gym.Space) -> pb.Space:
+    try:
+        return codec.encode_space(space)
+    except UnsupportedSpace as error:
+        raise UnsupportedSpace(f"the {which} space of '{instance.env_id}' is {space}; {error.message}") from None
+
+
+def _spec(instance: Instance) -> pb.EnvSpec:
+    spec = instance.env.spec
+    low, high = getattr(instance.env.unwrapped, "reward_range", (-math.inf, math.inf))
+    message = pb.EnvSpec(
+        env_id=instance.env_id,
+        reward_range_min=float(low),
+        reward_range_max=float(high),
+        render_modes=list(instance.env.metadata.get("render_modes", [])),
+        nondeterministic=bool(spec.nondeterministic) if spec else False,
+    )
+    if spec is not None and spec.max_episode_steps is not None:
+        message.max_episode_steps = spec.max_episode_steps
+    if spec is not None and spec.reward_threshold is not None:
+        message.reward_threshold = float(spec.reward_threshold)
+    return message

@@ -1,0 +1,110 @@
+"""The gRPC servicer of gymlink.v1 ``EnvService``: unary RPCs and the lockstep Session stream.
+
+Errors become gRPC statuses (unary) or ``SessionResponse.error`` (session) carrying the
+:class:`~gymlink_envserver.errors.EnvServerError` message; an unexpected exception becomes INTERNAL with its type and
+message only: the traceback goes to the server log, never to the client.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import grpc
+
+from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
+from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
+from gymlink_envserver.errors import EnvServerError
+from gymlink_envserver.operations import EnvOperations
+
+logger = logging.getLogger("gymlink_envserver")
+
+T = TypeVar("T")
+
+
+def to_status(error: Exception) -> tuple[grpc.StatusCode, str]:
+    """The gRPC status code and message for an error raised while serving a request."""
+    if isinstance(error, EnvServerError):
+        return grpc.StatusCode[error.code], error.message
+    logger.warning("unexpected error while serving a request", exc_info=error)
+    return grpc.StatusCode.INTERNAL, f"server error {type(error).__name__}: {error}"
+
+
+class EnvService(pb_grpc.EnvServiceServicer):
+    """Serves gymlink.v1 over gRPC; all state lives in the :class:`EnvOperations` table."""
+
+    def __init__(self, operations: EnvOperations) -> None:
+        self.operations = operations
+        self._session_ids = itertools.count(1)
+
+    def GetServerInfo(self, request: pb.GetServerInfoRequest, context: grpc.ServicerContext) -> pb.ServerInfo:  # noqa: D102
+        return _unary(context, self.operations.server_info)
+
+    def ListEnvironments(self, request: pb.ListEnvironmentsRequest,  # noqa: D102
+                         context: grpc.ServicerContext) -> pb.ListEnvironmentsResponse:
+        return _unary(context, self.operations.list_environments)
+
+    def Make(self, request: pb.MakeRequest, context: grpc.ServicerContext) -> pb.MakeResponse:  # noqa: D102
+        return _unary(context, lambda: self.operations.make(request))
+
+    def Reset(self, request: pb.ResetRequest, context: grpc.ServicerContext) -> pb.ResetResponse:  # noqa: D102
+        return _unary(context, lambda: self.operations.reset(request))
+
+    def Step(self, request: pb.StepRequest, context: grpc.ServicerContext) -> pb.StepResponse:  # noqa: D102
+        return _unary(context, lambda: self.operations.step(request))
+
+    def StepBatch(self, request: pb.StepBatchRequest,  # noqa: D102
+                  context: grpc.ServicerContext) -> pb.StepBatchResponse:
+        return _unary(context, lambda: self.operations.step_batch(request))
+
+    def Close(self, request: pb.CloseRequest, context: grpc.ServicerContext) -> pb.CloseResponse:  # noqa: D102
+        return _unary(context, lambda: self.operations.close(request))
+
+    def Session(self, request_iterator: Iterator[pb.SessionRequest],
+                context: grpc.ServicerContext) -> Iterator[pb.SessionResponse]:
+        """Answers session requests in order; closes the session's instances when the stream ends, however it ends."""
+        owner = f"session-{next(self._session_ids)}"
+        table = self.operations.table
+        # The callback covers a client that vanishes while this generator is suspended; `finally` covers the rest.
+        # grpcio runs callbacks on its event-loop thread, and closing may wait for a step in progress: hand it off.
+        context.add_callback(lambda: threading.Thread(target=table.close_owned, args=(owner,),
+                                                      name=f"gymlink-close-{owner}", daemon=True).start())
+        try:
+            for request in request_iterator:
+                yield self._answer(request, owner)
+        except grpc.RpcError:
+            logger.debug("%s: stream broken by the client", owner)
+        finally:
+            table.close_owned(owner)
+
+    def _answer(self, request: pb.SessionRequest, owner: str) -> pb.SessionResponse:
+        op = request.WhichOneof("op")
+        try:
+            if op == "make":
+                return pb.SessionResponse(request_id=request.request_id, make=self.operations.make(request.make, owner))
+            if op == "reset":
+                return pb.SessionResponse(request_id=request.request_id, reset=self.operations.reset(request.reset))
+            if op == "step":
+                return pb.SessionResponse(request_id=request.request_id, step=self.operations.step(request.step))
+            if op == "step_batch":
+                return pb.SessionResponse(request_id=request.request_id,
+                                          step_batch=self.operations.step_batch(request.step_batch))
+            if op == "close":
+                return pb.SessionResponse(request_id=request.request_id, close=self.operations.close(request.close))
+            code, message = grpc.StatusCode.INVALID_ARGUMENT, "session request has no operation set"
+        except Exception as error:  # noqa: BLE001 - every error goes back to the client; the session goes on
+            code, message = to_status(error)
+        return pb.SessionResponse(request_id=request.request_id,
+                                  error=pb.SessionError(code=code.value[0], message=message))
+
+
+def _unary(context: grpc.ServicerContext, call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except Exception as error:  # noqa: BLE001 - every error becomes a status, never a traceback
+        code, message = to_status(error)
+        context.abort(code, message)
+        raise AssertionError("unreachable: context.abort raises") from error
