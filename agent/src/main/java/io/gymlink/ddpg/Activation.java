@@ -36,7 +36,7 @@ enum Activation {
       }
       case TANH -> {
         for (int i = 0; i < length; i++) {
-          z[i] = (float) Math.tanh(z[i] + biasRows[i]);
+          z[i] = tanh(z[i] + biasRows[i]);
         }
       }
     }
@@ -71,7 +71,25 @@ enum Activation {
     return switch (this) {
       case IDENTITY -> x;
       case RELU -> Math.max(x, 0f);
-      case TANH -> (float) Math.tanh(x);
+      case TANH -> tanh(x);
     };
+  }
+
+  /**
+   * tanh in float precision, ~3x faster than {@link Math#tanh} (fdlibm, ~20 ns, the whole cost of a tanh hidden
+   * layer): (e - 1) / (e + 1) with e = exp(2|x|) via the exp intrinsic, a Taylor polynomial near 0 where that
+   * formula cancels, and +-1 beyond |x| = 9 where tanh rounds to 1 in float.
+   */
+  static float tanh(float x) {
+    float ax = Math.abs(x);
+    if (ax < 0.0625f) {
+      float x2 = x * x;
+      return x * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f))));
+    }
+    if (ax > 9f) {
+      return Math.copySign(1f, x);
+    }
+    double e = Math.exp(2.0 * ax);
+    return (float) Math.copySign((e - 1) / (e + 1), x);
   }
 }
