@@ -31,7 +31,11 @@ public final class EnvServerContainer extends GenericContainer<EnvServerContaine
   /** The system property naming the image to test; bin/container-tests builds it. */
   public static final String IMAGE_PROPERTY = "gymlink.it.envserverImage";
 
+  /** The system property naming the osim-rl variant (built with {@code EXTRAS=osim}). */
+  public static final String OSIM_IMAGE_PROPERTY = "gymlink.it.osimImage";
+
   private static final String DEFAULT_IMAGE = "gymlink/envserver:test";
+  private static final String DEFAULT_OSIM_IMAGE = "gymlink/envserver:osim-test";
 
   private static final long HEALTH_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -56,6 +60,12 @@ public final class EnvServerContainer extends GenericContainer<EnvServerContaine
     List<String> args = new ArrayList<>(List.of("--test-envs"));
     args.addAll(List.of(moreServerArgs));
     return new EnvServerContainer(requireLocalImage(), freeLoopbackPort(), args);
+  }
+
+  /** The osim-rl variant of the image (the challenge environments), with default server arguments. */
+  public static EnvServerContainer osim() {
+    return new EnvServerContainer(requireLocalImage(OSIM_IMAGE_PROPERTY, DEFAULT_OSIM_IMAGE, "EXTRAS=osim"),
+        freeLoopbackPort(), List.of());
   }
 
   /**
@@ -88,12 +98,17 @@ public final class EnvServerContainer extends GenericContainer<EnvServerContaine
 
   /** The image under test, after checking that it exists locally (a missing one would otherwise be pulled). */
   static String requireLocalImage() {
-    String image = System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE);
+    return requireLocalImage(IMAGE_PROPERTY, DEFAULT_IMAGE, null);
+  }
+
+  private static String requireLocalImage(String property, String defaultImage, String buildArg) {
+    String image = System.getProperty(property, defaultImage);
     try {
       DockerClientFactory.instance().client().inspectImageCmd(image).exec();
     } catch (NotFoundException e) {
-      throw new IllegalStateException("image " + image + " (system property " + IMAGE_PROPERTY + ") is not built;"
-          + " run bin/container-tests, or docker build -t " + image + " envserver-adapter", e);
+      throw new IllegalStateException("image " + image + " (system property " + property + ") is not built;"
+          + " run bin/container-tests, or docker build" + (buildArg == null ? "" : " --build-arg " + buildArg)
+          + " -t " + image + " envserver-adapter", e);
     }
     return image;
   }
