@@ -28,7 +28,7 @@ if [ "$(id -u)" = 0 ]; then
   exec setpriv --reuid="$uid" --regid="$gid" --clear-groups "$0" "$@"
 fi
 
-# shellcheck source=../../bin/openblas-env
+# shellcheck source=bin/openblas-env
 . /opt/gymlink/bin/openblas-env
 echo "gymlink trainer: env ${GYMLINK_ENV:-Pendulum-v1} via ${GYMLINK_SERVER:-envserver:50051}," \
   "OpenBLAS kernel ${OPENBLAS_CORETYPE:-auto-detected}, runs in $runs (uid $(id -u))"
