@@ -117,6 +117,14 @@ class RolloutCommandTest {
     }
   }
 
+  @Test
+  void list_server_printsItsAllowedIdsOnePerLine() {
+    Run run = run("list", "--server", SERVER.target());
+    assertEquals(0, run.exitCode, run.err);
+    List<String> ids = run.out.lines().toList();
+    assertTrue(ids.contains("Pendulum-v1") && ids.contains("GymlinkTest/DictObs-v0"), run.out);
+  }
+
   private static List<String> episodeLines(String out) {
     return out.lines().filter(l -> l.startsWith("episode") || l.contains("episodes:")).toList();
   }
