@@ -10,18 +10,14 @@ import io.gymlink.ddpg.LearnerState;
 import io.gymlink.ddpg.UpdateMetrics;
 import io.gymlink.env.Env;
 import io.gymlink.env.StepResult;
-import io.gymlink.env.UnsupportedSpaceException;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.BoxValue;
-import io.gymlink.env.spaces.Space;
 import io.gymlink.noise.ActionNoise;
 import io.gymlink.noise.NormalActionNoise;
 import io.gymlink.noise.OrnsteinUhlenbeckActionNoise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,7 +33,6 @@ import java.util.Map;
  */
 public final class Trainer {
 
-  private static final int RETURN_WINDOW = 10;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final RunConfig config;
@@ -58,8 +53,6 @@ public final class Trainer {
   private final ReplayBuffer buffer;
   private final Batch batch;
   private final ActionNoise noise;
-  private final LossAverages losses = new LossAverages();
-  private final Deque<Double> recentReturns = new ArrayDeque<>();
   private final long initialStep;
 
   private long numTimesteps;
@@ -69,14 +62,13 @@ public final class Trainer {
   private double episodeReturn;
   private int episodeLength;
   private MetricsWriter metrics;
+  private EpisodeRecorder recorder;
   private EvaluationResult lastEvaluation;
   private long lastCheckpointStep = -1;
   /** Updates wait until the buffer holds more than this many transitions (a refill after resuming without one). */
   private int refillTarget;
   private boolean trainingAnnounced;
   private java.util.function.Consumer<UpdateMetrics> updateObserver = m -> { };
-  private long rowStartStep;
-  private long rowStartNanos;
   private long evaluationNanos;
 
   private Trainer(RunConfig config, Env env, Env evalEnv, RunContext context, Path resumeFrom, Checkpoint checkpoint) {
@@ -86,8 +78,8 @@ public final class Trainer {
     this.env = env;
     this.context = context;
     this.progress = context.progress();
-    this.actionSpace = requireBoundedBoxActions(train.envId(), env.actionSpace());
-    this.observationDim = requireBoxObservations(train.envId(), env.observationSpace()).size();
+    this.actionSpace = DdpgSpaces.requireBoundedBoxActions(train.envId(), env.actionSpace());
+    this.observationDim = DdpgSpaces.requireBoxObservations(train.envId(), env.observationSpace()).size();
     this.rescaler = new ActionRescaler(actionSpace);
     this.random = new SplitMix64Random(train.seed());
     this.learnerRandom = random.split();
@@ -137,8 +129,7 @@ public final class Trainer {
       if (numTimesteps < ddpg.learningStarts()) {
         progress.log("warm-up: uniformly random actions until step " + ddpg.learningStarts());
       }
-      rowStartStep = numTimesteps;
-      rowStartNanos = System.nanoTime();
+      recorder = new EpisodeRecorder(writer, numTimesteps, System::nanoTime);
       progress.start(numTimesteps, train.totalTimesteps());
       while (numTimesteps < train.totalTimesteps()) {
         step();
@@ -208,7 +199,7 @@ public final class Trainer {
     }
 
     // Log.
-    progress.update(numTimesteps, recentReturns.isEmpty() ? Double.NaN : recentReturns.peekLast(), meanReturn());
+    progress.update(numTimesteps, recorder.lastReturn(), recorder.meanReturn());
   }
 
   /** The deterministic policy being trained (frozen normaliser, no noise). */
@@ -248,17 +239,7 @@ public final class Trainer {
 
   private void finishEpisode() {
     episodes++;
-    recentReturns.addLast(episodeReturn);
-    if (recentReturns.size() > RETURN_WINDOW) {
-      recentReturns.removeFirst();
-    }
-    long now = System.nanoTime();
-    double stepsPerSecond = (numTimesteps - rowStartStep) / Math.max(1e-9, (now - rowStartNanos) / 1e9);
-    metrics.write(new EpisodeMetrics(numTimesteps, episodes, episodeReturn, episodeLength, losses.critic(),
-        losses.actor(), losses.meanQ(), stepsPerSecond));
-    losses.clear();
-    rowStartStep = numTimesteps;
-    rowStartNanos = now;
+    recorder.recordEpisode(numTimesteps, episodes, episodeReturn, episodeLength);
     if (noise != null) {
       noise.reset();
     }
@@ -273,7 +254,7 @@ public final class Trainer {
         normalizer.normalizeRowsInPlace(batch.nextObservations());
       }
       UpdateMetrics result = learner.train(batch);
-      losses.add(result);
+      recorder.recordUpdate(result);
       updateObserver.accept(result);
     }
   }
@@ -286,7 +267,7 @@ public final class Trainer {
     progress.log("evaluation at step " + numTimesteps + ": return " + lastEvaluation.summary());
     long elapsed = System.nanoTime() - start;
     evaluationNanos += elapsed;
-    rowStartNanos += elapsed;
+    recorder.exclude(elapsed);
   }
 
   private void checkpoint() {
@@ -297,7 +278,7 @@ public final class Trainer {
         ? ", with " + buffer.size() + " replay transitions)" : ", without replay buffer)"));
     long elapsed = System.nanoTime() - start;
     evaluationNanos += elapsed;
-    rowStartNanos += elapsed;
+    recorder.exclude(elapsed);
   }
 
   /** Everything needed to continue this run. */
@@ -335,10 +316,6 @@ public final class Trainer {
         + (checkpoint.hasReplayBuffer() ? buffer.size() + " transitions" : "empty: not saved") + ")");
   }
 
-  private double meanReturn() {
-    return recentReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
   private void writeConfigJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("envId", train.envId());
@@ -367,68 +344,11 @@ public final class Trainer {
     }
   }
 
-  /** The action space as a bounded Box, or an error naming the env and the space it has. */
-  public static BoxSpace requireBoundedBoxActions(String envId, Space space) {
-    if (!(space instanceof BoxSpace box)) {
-      throw new UnsupportedSpaceException("DDPG needs a Box action space, but '" + envId + "' has " + space);
-    }
-    if (!box.isBounded()) {
-      throw new UnsupportedSpaceException(
-          "DDPG needs a bounded Box action space, but '" + envId + "' has " + space + " with infinite bounds");
-    }
-    return box;
-  }
-
-  /** The observation space as a Box, or an error naming the env and the space it has. */
-  public static BoxSpace requireBoxObservations(String envId, Space space) {
-    if (!(space instanceof BoxSpace box)) {
-      throw new UnsupportedSpaceException(
-          "DDPG needs a Box observation space, but '" + envId + "' has " + space);
-    }
-    return box;
-  }
-
   private static ActionNoise createNoise(DdpgConfig ddpg, int dim, SplitMix64Random random) {
     return switch (ddpg.actionNoise()) {
       case NONE -> null;
       case NORMAL -> NormalActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
       case ORNSTEIN_UHLENBECK -> OrnsteinUhlenbeckActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
     };
-  }
-
-  /** Means of the learner's metrics since the last metrics row. */
-  private static final class LossAverages {
-    private double critic;
-    private double actor;
-    private double q;
-    private int updates;
-    private int actorUpdates;
-
-    void add(UpdateMetrics m) {
-      critic += m.criticLoss();
-      q += m.meanQ();
-      updates++;
-      if (!Double.isNaN(m.actorLoss())) {
-        actor += m.actorLoss();
-        actorUpdates++;
-      }
-    }
-
-    double critic() {
-      return updates == 0 ? Double.NaN : critic / updates;
-    }
-
-    double actor() {
-      return actorUpdates == 0 ? Double.NaN : actor / actorUpdates;
-    }
-
-    double meanQ() {
-      return updates == 0 ? Double.NaN : q / updates;
-    }
-
-    void clear() {
-      critic = actor = q = 0;
-      updates = actorUpdates = 0;
-    }
   }
 }
