@@ -107,3 +107,13 @@ def test_cli_badFlags_exit2WithMessage(flags, message):
     result = subprocess.run([str(SCRIPT), *flags], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_cli_signal_stopsCleanlyWithExit0(process, signum):
+    assert LISTENING.match(read_line(process.stdout, STARTUP_SECONDS))
+    process.send_signal(signum)
+    assert process.wait(15) == 0
+    log = process.stderr.read().decode()
+    assert f"received {signum.name}, shutting down" in log
+    assert "stopped; closed 0 instance(s) at shutdown" in log

@@ -251,3 +251,32 @@ def test_parseAllow_malformedEntryPoint_raises(text, pattern):
 
     with pytest.raises(InvalidArgument, match=pattern):
         parse_allow(text)
+
+
+def test_make_allowedButUnregisteredId_notFound():
+    server = start_server(test_envs=False, allow=("Nonexistent-v3",))
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            stub = pb_grpc.EnvServiceStub(channel)
+            assert_status(lambda: make(stub, "Nonexistent-v3"), grpc.StatusCode.NOT_FOUND,
+                          r"^environment 'Nonexistent-v3' is allowed but cannot be found: .*Nonexistent")
+            assert_status(lambda: make(stub, "Nonexistent-v4"), grpc.StatusCode.NOT_FOUND,
+                          r"^environment 'Nonexistent-v4' is not registered; did you mean 'Nonexistent-v3'\?$")
+    finally:
+        server.stop(0)
+
+
+def test_make_allowedModuleColonId_usesGymnasiumImportSemantics():
+    env_id = "gymlink_envserver.testing_envs:GymlinkTest/Crash-v0"
+    from gymlink_envserver import testing_envs
+
+    testing_envs.register()
+    server = start_server(test_envs=False, allow=(env_id, "no_such_module_xyz:Env"))
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            stub = pb_grpc.EnvServiceStub(channel)
+            assert make(stub, env_id).action_space.box.shape == [1]
+            assert_status(lambda: make(stub, "no_such_module_xyz:Env"), grpc.StatusCode.NOT_FOUND,
+                          r"^entry point 'no_such_module_xyz:Env' cannot be loaded: No module named")
+    finally:
+        server.stop(0)

@@ -86,3 +86,13 @@ def test_server_abandonedInstance_isFreedAndReportedExpired():
                                               "for more than 0.3 s")
     finally:
         server.stop(0)
+
+
+def test_reapIdle_leavesSessionInstancesToTheirStream():
+    clock = FakeClock()
+    table = InstanceTable(Allowlist(["CartPole-v1"]), idle_timeout=1.0, clock=clock)
+    owned = table.make("CartPole-v1", owner="session-1")
+    unowned = table.make("CartPole-v1")
+    clock.now += 5
+    assert table.reap_idle() == [unowned.instance_id]
+    assert table.list() == [owned]

@@ -170,3 +170,17 @@ def test_session_manyConcurrentSessions_eachClosesOnlyItsOwn(own_server, own_stu
         thread.join(30)
     assert errors == []
     assert wait_until(lambda: len(own_server.table) == 0)
+
+
+def test_session_cancelledDuringSlowStep_othersStillServed_thenInstanceClosed(own_server, own_stub):
+    session = Session(own_stub)
+    made = session.send(make=pb.MakeRequest(env_id="GymlinkTest/Slow-v0",
+                                            kwargs=codec.encode_json_map({"step_seconds": 1.0}))).make
+    session.send(reset=pb.ResetRequest(instance_id=made.instance_id))
+    session._requests.put(pb.SessionRequest(request_id=99, step=pb.StepRequest(
+        instance_id=made.instance_id, action=tensor_value([0.0], np.float32))))
+    time.sleep(0.2)  # the step is now sleeping inside the environment, holding the instance lock
+    session.call.cancel()
+    # Closing the cancelled session's instance waits for that step; it must not hold up anyone else meanwhile.
+    assert own_stub.GetServerInfo(pb.GetServerInfoRequest(), timeout=0.5).protocol_version == "gymlink.v1/1.0"
+    assert wait_until(lambda: len(own_server.table) == 0)

@@ -83,29 +83,26 @@ def _check_integer(value: np.ndarray, space_dtype: np.dtype) -> None:
 def _conform_box(space: spaces.Box, value: Any) -> np.ndarray:
     array = _tensor(value, f"a Box value of shape {space.shape}")
     _check_shape(array, space.shape)
-    if space.dtype.kind == "f":
-        if array.dtype.kind not in "fiub":
-            raise _Problem(f"has dtype {array.dtype}, expected {space.dtype}")
-        flat = array.reshape(-1)
-        nan = np.flatnonzero(np.isnan(flat)) if array.dtype.kind == "f" else ()
-        if len(nan):
-            raise _Problem(f"is NaN at index {int(nan[0])}")
-    elif space.dtype.kind == "b":
-        if array.dtype.kind not in "bi":
-            raise _Problem(f"has dtype {array.dtype}, expected {space.dtype}")
-    else:
+    allowed_kinds = {"f": "fiub", "b": "bi"}.get(space.dtype.kind)
+    if allowed_kinds is None:
         _check_integer(array, space.dtype)
-    flat = array.reshape(-1)
-    low, high = space.low.reshape(-1), space.high.reshape(-1)
-    below = np.flatnonzero(flat < low)
-    if len(below):
-        i = int(below[0])
-        raise _Problem(f"has {flat[i]} at index {i}, below the lower bound {low[i]}")
-    above = np.flatnonzero(flat > high)
-    if len(above):
-        i = int(above[0])
-        raise _Problem(f"has {flat[i]} at index {i}, above the upper bound {high[i]}")
+    elif array.dtype.kind not in allowed_kinds:
+        raise _Problem(f"has dtype {array.dtype}, expected {space.dtype}")
+    flat, low, high = array.reshape(-1), space.low.reshape(-1), space.high.reshape(-1)
+    # One vectorised test on the hot path (NaN fails both comparisons); find the culprit only when it fails.
+    if not np.all((flat >= low) & (flat <= high)):
+        _explain_out_of_box(flat, low, high)
     return array.astype(space.dtype, copy=False)
+
+
+def _explain_out_of_box(flat: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:
+    for i, x in enumerate(flat.tolist()):
+        if x != x:  # NaN
+            raise _Problem(f"is NaN at index {i}")
+        if x < low[i]:
+            raise _Problem(f"has {flat[i]} at index {i}, below the lower bound {low[i]}")
+        if x > high[i]:
+            raise _Problem(f"has {flat[i]} at index {i}, above the upper bound {high[i]}")
 
 
 def _conform_discrete(space: spaces.Discrete, value: Any) -> np.int64:

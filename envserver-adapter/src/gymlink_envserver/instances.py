@@ -16,16 +16,15 @@ from typing import Any
 import gymnasium as gym
 
 from gymlink_envserver import actions
+from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
-    EnvServerError,
     InstanceNotFound,
     InvalidArgument,
     ResetNeeded,
     TooManyInstances,
-    UnknownEnvironment,
 )
-from gymlink_envserver.registry import Allowlist, is_entry_point
+from gymlink_envserver.registry import Allowlist
 
 logger = logging.getLogger("gymlink_envserver")
 
@@ -181,7 +180,7 @@ class InstanceTable:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
         self._reserve(env_id)
         try:
-            env = _make_env(env_id, kwargs or {}, max_episode_steps)
+            env = make_env(env_id, kwargs or {}, max_episode_steps)
             instance_id = secrets.token_hex(6)
             instance = Instance(env_id, instance_id, env, owner, self._clock)
             with self._lock:
@@ -190,7 +189,7 @@ class InstanceTable:
             with self._lock:
                 self._pending -= 1
         logger.info("made %s instance %s%s [%d live]", env_id, instance_id,
-                    f" for {owner}" if owner is not None else "", len(self._instances))
+                    f" for {owner}" if owner is not None else "", len(self))
         return instance
 
     def get(self, instance_id: str) -> Instance:
@@ -232,7 +231,7 @@ class InstanceTable:
         return len(live)
 
     def reap_idle(self) -> list[str]:
-        """Closes instances untouched for longer than the idle timeout (skipping ones busy right now).
+        """Closes unowned instances untouched for longer than the idle timeout (skipping ones busy right now).
 
         Returns:
             The ids closed.
@@ -242,7 +241,9 @@ class InstanceTable:
         deadline = self._clock() - self.idle_timeout
         reaped = []
         for instance in self.list():
-            if instance.last_used < deadline and not instance.lock.locked():
+            # Session instances live exactly as long as their stream (keepalive notices a vanished peer), so an
+            # agent's evaluation env is not taken away while it trains between evaluations.
+            if instance.owner is None and instance.last_used < deadline and not instance.lock.locked():
                 self._close(instance, f"was closed after being idle for more than {self.idle_timeout:g} s")
                 reaped.append(instance.instance_id)
         return reaped
@@ -309,32 +310,3 @@ def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list
         for instance in locked:
             instance.touch()
             instance.lock.release()
-
-
-def _make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.Env:
-    """Calls ``gymnasium.make``, turning its failures into EnvServerErrors that name the env id."""
-    target: str | gym.envs.registration.EnvSpec = env_id
-    if is_entry_point(env_id):
-        target = gym.envs.registration.EnvSpec(id=env_id, entry_point=env_id)
-    try:
-        return gym.make(target, max_episode_steps=max_episode_steps, **kwargs)
-    except TypeError as error:
-        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {kwargs}: {error}") from error
-    except (ModuleNotFoundError, AttributeError) as error:
-        if is_entry_point(env_id):
-            raise UnknownEnvironment(f"entry point '{env_id}' cannot be loaded: {error}") from error
-        raise _make_failure(env_id, error) from error
-    except gym.error.DependencyNotInstalled as error:
-        raise EnvironmentFailed(f"environment '{env_id}' needs a package that is not installed: {error}") from error
-    except EnvServerError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
-        raise _make_failure(env_id, error) from error
-
-
-def _make_failure(env_id: str, error: Exception) -> EnvironmentFailed:
-    logger.warning("making %s raised", env_id, exc_info=True)
-    return EnvironmentFailed(f"environment '{env_id}' raised {type(error).__name__} while being made: {error}")
-
-
-__all__ = ["Instance", "InstanceTable", "StepOutcome", "step_many"]

@@ -31,6 +31,15 @@ HEADROOM_THREADS = 16
 """Pool threads beyond one per instance: unary calls, health checks, reflection."""
 UNLIMITED_WORKERS = 256
 """Pool size when the instance limit is off (0)."""
+KEEPALIVE_OPTIONS = (
+    # Ping idle connections so that a session whose client vanished without closing its TCP connection ends (and
+    # frees its instances) within about keepalive_time + keepalive_timeout.
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+    # Let clients keep long-lived session channels alive with their own pings.
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ class EnvServer:
         self._reaper = IdleReaper(self.table, interval=min(max(config.idle_timeout / 4, 0.05), 5.0))
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers,
                                                               thread_name_prefix="gymlink-rpc"),
-                                   maximum_concurrent_rpcs=config.workers)
+                                   maximum_concurrent_rpcs=config.workers, options=KEEPALIVE_OPTIONS)
         pb_grpc.add_EnvServiceServicer_to_server(EnvService(EnvOperations(self.table)), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         reflection.enable_server_reflection(
@@ -147,6 +156,8 @@ class EnvServer:
             self.port = self._server.add_insecure_port(address)
         except RuntimeError as error:
             raise OSError(f"cannot listen on {address}: {error}") from error
+        for service in ("", SERVICE_NAME):
+            self.health.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
         self._server.start()
         self._reaper.start()
         for service in ("", SERVICE_NAME):

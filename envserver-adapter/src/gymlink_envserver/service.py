@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -68,7 +69,9 @@ class EnvService(pb_grpc.EnvServiceServicer):
         owner = f"session-{next(self._session_ids)}"
         table = self.operations.table
         # The callback covers a client that vanishes while this generator is suspended; `finally` covers the rest.
-        context.add_callback(lambda: table.close_owned(owner))
+        # grpcio runs callbacks on its event-loop thread, and closing may wait for a step in progress: hand it off.
+        context.add_callback(lambda: threading.Thread(target=table.close_owned, args=(owner,),
+                                                      name=f"gymlink-close-{owner}", daemon=True).start())
         try:
             for request in request_iterator:
                 yield self._answer(request, owner)

@@ -97,6 +97,11 @@ public final class GrpcEnvFactory implements EnvFactory {
     return target;
   }
 
+  /** The channel environments made here share (for tests that speak the protocol directly). */
+  ManagedChannel channel() {
+    return channel;
+  }
+
   /** The deadlines environments made here use. */
   public ClientConfig config() {
     return config;

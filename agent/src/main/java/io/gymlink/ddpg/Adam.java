@@ -42,10 +42,12 @@ final class Adam {
     }
   }
 
+  /** The live first-moment array (m). */
   float[] firstMoment() {
     return m;
   }
 
+  /** The live second-moment array (v). */
   float[] secondMoment() {
     return v;
   }
@@ -54,10 +56,8 @@ final class Adam {
     return steps;
   }
 
-  /** Restores the state saved from {@link #firstMoment()}, {@link #secondMoment()} and {@link #steps()}. */
-  void restore(float[] firstMoment, float[] secondMoment, long steps) {
-    System.arraycopy(firstMoment, 0, m, 0, m.length);
-    System.arraycopy(secondMoment, 0, v, 0, v.length);
+  /** Sets the step count (bias correction) when restoring saved moments into {@link #firstMoment()} etc. */
+  void setSteps(long steps) {
     this.steps = steps;
   }
 }

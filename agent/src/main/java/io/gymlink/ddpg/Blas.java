@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class Blas {
   private static final Logger LOG = LoggerFactory.getLogger(Blas.class);
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
+  /** Set only by {@link UpdateProfiler} while it profiles; null otherwise (one field read per call). */
+  static volatile GemmTimes timing;
 
   static {
     Loader.load(openblas_nolapack.class);
@@ -48,7 +50,7 @@ final class Blas {
   static String describeRuntime() {
     String coreType = System.getenv("OPENBLAS_CORETYPE");
     String kernel = coreType == null || coreType.isBlank()
-        ? "OPENBLAS_CORETYPE unset (OpenBLAS auto-detects; may be Prescott on virtual CPUs, see bin/openblas-env)"
+        ? "OPENBLAS_CORETYPE unset (OpenBLAS 0.3.19 auto-detects, often a slow SSE-era kernel such as Prescott or Barcelona on virtual CPUs; bin/openblas-env sets it from the CPU flags)"
         : "OPENBLAS_CORETYPE=" + coreType;
     return "BLAS: " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (org.bytedeco, as shipped with ND4J), " + kernel
         + ", OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
@@ -94,7 +96,12 @@ final class Blas {
           "gemm shapes do not fit: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n + ", C " + c.rows() + "x"
               + c.cols());
     }
+    GemmTimes times = timing;
+    long start = times == null ? 0 : System.nanoTime();
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
         alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+    if (times != null) {
+      times.add(m, n, k, transA, transB, System.nanoTime() - start);
+    }
   }
 }

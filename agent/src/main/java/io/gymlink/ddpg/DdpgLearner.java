@@ -4,9 +4,7 @@ import io.gymlink.buffer.Batch;
 import io.gymlink.env.spaces.BoxSpace;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,7 @@ public final class DdpgLearner {
   private final int observationDim;
   private final int actionDim;
   private final DdpgConfig config;
-  private final Random random;
+  private final GaussianNoise targetNoise;
   private final ActionScaler scaler;
   private final Mlp actor;
   private final Mlp actorTarget;
@@ -36,6 +34,8 @@ public final class DdpgLearner {
   private final Adam actorAdam;
   private final Adam[] criticAdams;
   private final float[] predictUnit;
+  private final float[] noiseState = new float[4];
+  private final StateArrays stateArrays;
   private long updates;
 
   private int batchSize = -1;
@@ -46,7 +46,8 @@ public final class DdpgLearner {
   private float[] dAction;
 
   /**
-   * A learner with fresh networks, initialised from {@code random}, which also draws target policy noise.
+   * A learner with fresh networks initialised from {@code random}, which also seeds the target policy noise (one
+   * {@code nextLong()} before the networks' draws).
    *
    * @param observationDim floats per (already normalised) observation
    * @param actionSpace the bounded Box the actor's actions live in
@@ -59,7 +60,8 @@ public final class DdpgLearner {
     this.scaler = new ActionScaler(actionSpace);
     this.actionDim = scaler.size();
     this.config = config;
-    this.random = random;
+    // Drawn first, so that the noise stream depends only on the seed; its state then travels in LearnerState.
+    this.targetNoise = new GaussianNoise(random.nextLong());
     int[] arch = config.netArch();
     Activation hidden = Activation.named(config.activation());
     actor = new Mlp(widths(observationDim, arch, actionDim), hidden, Activation.TANH);
@@ -79,6 +81,7 @@ public final class DdpgLearner {
     }
     actorAdam = new Adam(actor.params().length, config.learningRate());
     predictUnit = new float[actionDim];
+    stateArrays = bindStateArrays();
     Blas.logRuntimeOnce();
     LOG.info("DDPG learner: actor {}, {} critic(s) {}, action bounds {}", actor.describeLayout(), criticCount,
         critics[0].describeLayout(), actionSpace);
@@ -198,7 +201,7 @@ public final class DdpgLearner {
     }
     double clip = config.targetNoiseClip();
     for (int i = 0; i < length; i++) {
-      double noise = Math.max(-clip, Math.min(clip, random.nextGaussian() * sigma));
+      double noise = Math.max(-clip, Math.min(clip, targetNoise.next() * sigma));
       unitActions[i] = (float) Math.max(-1, Math.min(1, unitActions[i] + noise));
     }
   }
@@ -228,6 +231,22 @@ public final class DdpgLearner {
     batchSize = n;
   }
 
+  int policyDelay() {
+    return config.policyDelay();
+  }
+
+  int criticCount() {
+    return critics.length;
+  }
+
+  int actorParameterCount() {
+    return actor.params().length;
+  }
+
+  int criticParameterCount() {
+    return critics[0].params().length;
+  }
+
   /** Gradient steps taken so far. */
   public long updates() {
     return updates;
@@ -236,23 +255,12 @@ public final class DdpgLearner {
   /**
    * A copy of everything needed to continue bit-identically. Arrays, in order: actor, actor_target, critic,
    * critic_target (then critic2, critic2_target with twin critics), then the Adam moments actor.adam_m,
-   * actor.adam_v, critic.adam_m, critic.adam_v (critic2.adam_m, critic2.adam_v).
+   * actor.adam_v, critic.adam_m, critic.adam_v (critic2.adam_m, critic2.adam_v), and target_noise.rng_state (the
+   * target policy noise generator, four 16-bit words).
    */
   public LearnerState state() {
-    LinkedHashMap<String, float[]> arrays = new LinkedHashMap<>();
-    arrays.put("actor", actor.params().clone());
-    arrays.put("actor_target", actorTarget.params().clone());
-    for (int c = 0; c < critics.length; c++) {
-      arrays.put(criticName(c), critics[c].params().clone());
-      arrays.put(criticName(c) + "_target", criticTargets[c].params().clone());
-    }
-    arrays.put("actor.adam_m", actorAdam.firstMoment().clone());
-    arrays.put("actor.adam_v", actorAdam.secondMoment().clone());
-    for (int c = 0; c < critics.length; c++) {
-      arrays.put(criticName(c) + ".adam_m", criticAdams[c].firstMoment().clone());
-      arrays.put(criticName(c) + ".adam_v", criticAdams[c].secondMoment().clone());
-    }
-    return new LearnerState(observationDim, actionDim, updates, arrays);
+    System.arraycopy(targetNoise.stateAsFloats(), 0, noiseState, 0, noiseState.length);
+    return new LearnerState(observationDim, actionDim, updates, stateArrays.snapshot());
   }
 
   /** Restores {@link #state()} output; refuses, naming the shapes, a state made for other dimensions or nets. */
@@ -262,46 +270,41 @@ public final class DdpgLearner {
           + ", actionDim " + state.actionDim() + "; this learner has observationDim " + observationDim
           + ", actionDim " + actionDim);
     }
-    Map<String, Mlp> nets = new LinkedHashMap<>();
-    nets.put("actor", actor);
-    nets.put("actor_target", actorTarget);
-    for (int c = 0; c < critics.length; c++) {
-      nets.put(criticName(c), critics[c]);
-      nets.put(criticName(c) + "_target", criticTargets[c]);
-    }
-    LinkedHashMap<String, Integer> expected = new LinkedHashMap<>();
-    nets.forEach((name, net) -> expected.put(name, net.params().length));
-    for (String name : List.of("actor", "critic", "critic2").subList(0, critics.length + 1)) {
-      expected.put(name + ".adam_m", nets.get(name).params().length);
-      expected.put(name + ".adam_v", nets.get(name).params().length);
-    }
-    if (!state.arrays().keySet().equals(expected.keySet())) {
-      throw new IllegalArgumentException("learner state has arrays " + state.arrays().keySet() + ", expected "
-          + expected.keySet() + " (twinCritics=" + config.twinCritics() + ")");
-    }
-    List<String> problems = new ArrayList<>();
-    expected.forEach((name, size) -> {
-      int actual = state.arrays().get(name).length;
-      if (actual != size) {
-        Mlp net = nets.get(name.replaceFirst("\\.adam_[mv]$", ""));
-        problems.add("'" + name + "' has " + actual + " floats, expected " + net.describeLayout());
-      }
-    });
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("learner state does not fit networks of netArch "
-          + Arrays.toString(config.netArch()) + ": " + String.join("; ", problems));
-    }
-    nets.forEach((name, net) -> {
-      System.arraycopy(state.arrays().get(name), 0, net.params(), 0, net.params().length);
+    stateArrays.restore(state.arrays(),
+        "netArch " + Arrays.toString(config.netArch()) + ", twinCritics=" + config.twinCritics());
+    for (Mlp net : allNetworks()) {
       net.paramsChanged();
-    });
-    long actorSteps = state.updates() / config.policyDelay();
-    actorAdam.restore(state.arrays().get("actor.adam_m"), state.arrays().get("actor.adam_v"), actorSteps);
-    for (int c = 0; c < critics.length; c++) {
-      criticAdams[c].restore(state.arrays().get(criticName(c) + ".adam_m"),
-          state.arrays().get(criticName(c) + ".adam_v"), state.updates());
     }
+    actorAdam.setSteps(state.updates() / config.policyDelay());
+    for (Adam adam : criticAdams) {
+      adam.setSteps(state.updates());
+    }
+    targetNoise.restore(noiseState);
     updates = state.updates();
+  }
+
+  private StateArrays bindStateArrays() {
+    StateArrays arrays = new StateArrays()
+        .add("actor", actor.params(), actor.describeLayout())
+        .add("actor_target", actorTarget.params(), actorTarget.describeLayout());
+    for (int c = 0; c < critics.length; c++) {
+      arrays.add(criticName(c), critics[c].params(), critics[c].describeLayout())
+          .add(criticName(c) + "_target", criticTargets[c].params(), criticTargets[c].describeLayout());
+    }
+    arrays.add("actor.adam_m", actorAdam.firstMoment(), actor.describeLayout())
+        .add("actor.adam_v", actorAdam.secondMoment(), actor.describeLayout());
+    for (int c = 0; c < critics.length; c++) {
+      arrays.add(criticName(c) + ".adam_m", criticAdams[c].firstMoment(), critics[c].describeLayout())
+          .add(criticName(c) + ".adam_v", criticAdams[c].secondMoment(), critics[c].describeLayout());
+    }
+    return arrays.add("target_noise.rng_state", noiseState, "4 floats");
+  }
+
+  private List<Mlp> allNetworks() {
+    List<Mlp> nets = new ArrayList<>(List.of(actor, actorTarget));
+    nets.addAll(Arrays.asList(critics));
+    nets.addAll(Arrays.asList(criticTargets));
+    return nets;
   }
 
   private static String criticName(int c) {

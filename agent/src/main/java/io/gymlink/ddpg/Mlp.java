@@ -27,6 +27,9 @@ final class Mlp {
   private final float[][] single;
 
   private int batch = -1;
+  private NativeMatrix ones;
+  private NativeMatrix[] biasGrads;
+  private float[][] biasRows;
   private NativeMatrix input;
   private NativeMatrix[] outputs;
   private float[][] outputsHeap;
@@ -116,9 +119,21 @@ final class Mlp {
     return s.append("] = ").append(params.length).append(" floats").toString();
   }
 
-  /** Pushes the heap parameters to the copy BLAS reads. */
+  /** Pushes the heap parameters to the copy BLAS reads (and to the per-row bias copies of the batch path). */
   void paramsChanged() {
     nativeParams.copyFrom(params);
+    if (biasRows != null) {
+      replicateBiases();
+    }
+  }
+
+  private void replicateBiases() {
+    for (int l = 0; l < weights.length; l++) {
+      int n = sizes[l + 1];
+      for (int r = 0; r < batch; r++) {
+        System.arraycopy(params, biasOffset[l], biasRows[l], r * n, n);
+      }
+    }
   }
 
   /**
@@ -134,7 +149,7 @@ final class Mlp {
       Blas.gemm(false, false, 1f, in, weights[l], 0f, outputs[l]);
       float[] heap = outputsHeap[l];
       outputs[l].copyTo(heap);
-      (l == last ? output : hidden).addBiasAndApply(heap, rows, sizes[l + 1], params, biasOffset[l]);
+      (l == last ? output : hidden).addBiasAndApply(heap, biasRows[l], rows * sizes[l + 1]);
       if (l < last) {
         outputs[l].copyFrom(heap);
       }
@@ -162,17 +177,16 @@ final class Mlp {
       (l == last ? output : hidden).backpropInPlace(delta, outputsHeap[l], rows * width);
       deltas[l].copyFrom(delta);
       if (paramGrads) {
-        sumRows(delta, rows, width, grads, biasOffset[l]);
         Blas.gemm(true, false, 1f, l == 0 ? input : outputs[l - 1], deltas[l], 0f, weightGrads[l]);
+        // Bias gradient = column sums of dZ = ones^T dZ, in BLAS rather than a strided Java loop.
+        Blas.gemm(true, false, 1f, ones, deltas[l], 0f, biasGrads[l]);
       }
       if (l > 0) {
         Blas.gemm(false, true, 1f, deltas[l], weights[l], 0f, deltas[l - 1]);
       }
     }
     if (paramGrads) {
-      for (int l = 0; l <= last; l++) {
-        nativeGrads.copyTo(weightOffset[l], grads, weightOffset[l], sizes[l] * sizes[l + 1]);
-      }
+      nativeGrads.copyTo(grads);
     }
     if (inputGradCount > 0) {
       inputGrad(inputGradFrom, inputGradCount, inputGradOut);
@@ -192,16 +206,6 @@ final class Mlp {
     }
     Blas.gemm(false, true, 1f, deltas[0], inputGradWeights, 0f, inputGrad);
     inputGrad.copyTo(out);
-  }
-
-  private static void sumRows(float[] m, int rows, int cols, float[] out, int offset) {
-    Arrays.fill(out, offset, offset + cols, 0f);
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      for (int j = 0; j < cols; j++) {
-        out[offset + j] += m[o + j];
-      }
-    }
   }
 
   /**
@@ -239,6 +243,12 @@ final class Mlp {
       throw new IllegalArgumentException("batch must have at least one row, got " + rows);
     }
     int layers = weights.length;
+    ones = NativeMatrix.allocate(rows, 1);
+    float[] oneValues = new float[rows];
+    Arrays.fill(oneValues, 1f);
+    ones.copyFrom(oneValues);
+    biasGrads = new NativeMatrix[layers];
+    biasRows = new float[layers][];
     input = NativeMatrix.allocate(rows, sizes[0]);
     outputs = new NativeMatrix[layers];
     outputsHeap = new float[layers][];
@@ -249,8 +259,11 @@ final class Mlp {
       outputsHeap[l] = new float[rows * sizes[l + 1]];
       deltas[l] = NativeMatrix.allocate(rows, sizes[l + 1]);
       deltasHeap[l] = new float[rows * sizes[l + 1]];
+      biasGrads[l] = nativeGrads.view(biasOffset[l], 1, sizes[l + 1]);
+      biasRows[l] = new float[rows * sizes[l + 1]];
     }
     inputGrad = null;
     batch = rows;
+    replicateBiases();
   }
 }

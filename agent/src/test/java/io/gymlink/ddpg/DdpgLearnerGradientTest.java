@@ -49,16 +49,15 @@ class DdpgLearnerGradientTest {
   void twinCritics_targetUsesMinimumOfSmoothedTargets() {
     DdpgConfig config = SmallProblems.config(NET, "tanh", true, 2, 0.4, 0.3, N);
     DdpgLearner learner = new DdpgLearner(OBS, ACTION_SPACE, config, new Random(31));
-    // A second learner built from the same seed leaves its Random where the first one's is: the noise to expect.
-    Random noiseRandom = new Random(31);
-    new DdpgLearner(OBS, ACTION_SPACE, config, noiseRandom);
+    // The learner seeds its noise stream with the first long of the Random it is given.
+    GaussianNoise expectedNoise = new GaussianNoise(new Random(31).nextLong());
     Batch batch = SmallProblems.batch(new Random(32), N);
     LearnerState before = learner.state();
     UpdateMetrics metrics = learner.train(batch);
 
     double[] noise = new double[N * ACT];
     for (int i = 0; i < noise.length; i++) {
-      noise[i] = Math.max(-0.3, Math.min(0.3, noiseRandom.nextGaussian() * 0.4));
+      noise[i] = Math.max(-0.3, Math.min(0.3, expectedNoise.next() * 0.4));
     }
     double[] y = targets(before, batch, config, noise);
     double expected = criticLoss(ReferenceNet.widen(before.arrays().get("critic")), batch, y)

@@ -1,0 +1,53 @@
+"""Makes Gymnasium environments for the server, turning every way ``gymnasium.make`` can fail into a user message."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import gymnasium as gym
+
+from gymlink_envserver.errors import EnvironmentFailed, EnvServerError, InvalidArgument, UnknownEnvironment
+from gymlink_envserver.registry import is_entry_point
+
+logger = logging.getLogger("gymlink_envserver")
+
+
+def make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.Env:
+    """Calls ``gymnasium.make``, turning its failures into EnvServerErrors that name the env id."""
+    try:
+        return gym.make(_make_target(env_id), max_episode_steps=max_episode_steps, **kwargs)
+    except (gym.error.UnregisteredEnv, gym.error.DeprecatedEnv) as error:
+        raise UnknownEnvironment(f"environment '{env_id}' is allowed but cannot be found: {error}") from error
+    except TypeError as error:
+        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {kwargs}: {error}") from error
+    except (ModuleNotFoundError, AttributeError) as error:
+        if is_entry_point(env_id):
+            raise UnknownEnvironment(f"entry point '{env_id}' cannot be loaded: {error}") from error
+        raise _make_failure(env_id, error) from error
+    except gym.error.DependencyNotInstalled as error:
+        raise EnvironmentFailed(f"environment '{env_id}' needs a package that is not installed: {error}") from error
+    except EnvServerError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
+        raise _make_failure(env_id, error) from error
+
+
+def _make_target(env_id: str) -> str | gym.envs.registration.EnvSpec:
+    """What to pass to ``gymnasium.make`` for an allowed id.
+
+    A ``module:Name`` string means Gymnasium's own "import module, then make the id Name" when importing registers
+    Name, and otherwise an ad-hoc spec with that entry point (e.g. ``my_pkg.envs:MyEnv``).
+    """
+    if not is_entry_point(env_id):
+        return env_id
+    module, name = env_id.split(":")
+    importlib.import_module(module)
+    if name in gym.registry:
+        return env_id
+    return gym.envs.registration.EnvSpec(id=env_id, entry_point=env_id)
+
+
+def _make_failure(env_id: str, error: Exception) -> EnvironmentFailed:
+    logger.warning("making %s raised", env_id, exc_info=True)
+    return EnvironmentFailed(f"environment '{env_id}' raised {type(error).__name__} while being made: {error}")
