@@ -9,6 +9,7 @@ import io.gymlink.ddpg.DdpgLearner;
 import io.gymlink.ddpg.LearnerState;
 import io.gymlink.ddpg.UpdateMetrics;
 import io.gymlink.env.Env;
+import io.gymlink.env.EnvException;
 import io.gymlink.env.StepResult;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.BoxValue;
@@ -35,6 +36,9 @@ public final class Trainer {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** How long an env error waits for a concurrent stop request (Ctrl-C) before it counts as an error. */
+  private static final long STOP_REQUEST_GRACE_MILLIS = 1000;
+
   private final RunConfig config;
   private final TrainConfig train;
   private final DdpgConfig ddpg;
@@ -55,6 +59,7 @@ public final class Trainer {
   private final ActionNoise noise;
   private final long initialStep;
 
+  private volatile boolean stopRequested;
   private long numTimesteps;
   private long episodes;
   private Long nextResetSeed;
@@ -116,7 +121,15 @@ public final class Trainer {
   /** What a finished run reports. */
   public record Result(
       EvaluationResult finalEvaluation, long steps, long stepsThisSession, double wallSeconds,
-      double stepsPerSecond, Path runDir) {}
+      double stepsPerSecond, Path runDir, boolean interrupted) {}
+
+  /**
+   * Asks a running {@link #run()} to stop after the current step and write a checkpoint (e.g. on Ctrl-C); an env
+   * error after the request (the local server is stopping too) ends the loop the same way. Thread-safe.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
 
   /** Trains until {@code totalTimesteps}, then evaluates, checkpoints and plots; returns the final evaluation. */
   public Result run() {
@@ -131,11 +144,22 @@ public final class Trainer {
       }
       recorder = new EpisodeRecorder(writer, numTimesteps, System::nanoTime);
       progress.start(numTimesteps, train.totalTimesteps());
-      while (numTimesteps < train.totalTimesteps()) {
-        step();
+      while (numTimesteps < train.totalTimesteps() && !stopRequested) {
+        try {
+          step();
+        } catch (EnvException e) {
+          // Env calls fail between two consistent states. On Ctrl-C the local server's shutdown hook may stop the
+          // server before the stop request arrives, so give the request a moment before calling this an error.
+          if (!awaitStopRequest(STOP_REQUEST_GRACE_MILLIS)) {
+            throw e;
+          }
+        }
       }
       progress.close();
-      if (lastEvaluation == null || lastEvaluation.step() != numTimesteps) {
+      if (stopRequested) {
+        progress.log("stopping at step " + numTimesteps + " as requested; resume with --resume "
+            + context.runDir());
+      } else if (lastEvaluation == null || lastEvaluation.step() != numTimesteps) {
         evaluate();
       }
       if (lastCheckpointStep != numTimesteps) {
@@ -145,12 +169,29 @@ public final class Trainer {
     double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
     double trainingSeconds = wallSeconds - evaluationNanos / 1e9;
     Result result = new Result(lastEvaluation, numTimesteps, numTimesteps - initialStep, wallSeconds,
-        (numTimesteps - initialStep) / Math.max(1e-9, trainingSeconds), context.runDir());
-    writePlot();
+        (numTimesteps - initialStep) / Math.max(1e-9, trainingSeconds), context.runDir(), stopRequested);
+    if (!stopRequested) {
+      // Not while the JVM shuts down (Ctrl-C): AWT cannot start then. The resumed run draws the whole curve.
+      writePlot();
+    }
     progress.log(String.format(java.util.Locale.ROOT,
-        "done: %d steps in %.1f s (%.1f env-steps/s excluding evaluation); final evaluation %s", result.steps(),
-        wallSeconds, result.stepsPerSecond(), lastEvaluation.summary()));
+        "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation); last evaluation %s",
+        stopRequested ? "stopped" : "done", result.steps(), wallSeconds, result.stepsPerSecond(),
+        lastEvaluation == null ? "none" : lastEvaluation.summary()));
     return result;
+  }
+
+  private boolean awaitStopRequest(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!stopRequested && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return stopRequested;
+      }
+    }
+    return stopRequested;
   }
 
   /** One environment step of the off-policy loop, phase by phase. */

@@ -129,6 +129,26 @@ class TrainerIntegrationTest {
   }
 
   @Test
+  void requestStop_checkpointsAtThatStepAndSkipsFinalEvaluation(@TempDir Path runDir) {
+    RunConfig config = config(1000, 5, Map.of("evalFreq", 0, "checkpointFreq", 0));
+    Trainer.Result result;
+    try (Env env = make("Pendulum-v1", config); Env evalEnv = make("Pendulum-v1", config)) {
+      Trainer trainer = Trainer.start(config, env, evalEnv, context(runDir));
+      int[] updates = {0};
+      trainer.onUpdate(m -> {
+        if (++updates[0] == 30) {
+          trainer.requestStop(); // as the Ctrl-C hook does, from the middle of a step
+        }
+      });
+      result = trainer.run();
+    }
+    assertTrue(result.interrupted());
+    assertEquals(130, result.steps()); // 100 warm-up steps, then the 30th update's step finishes
+    assertEquals(null, result.finalEvaluation());
+    assertEquals(130, CheckpointStore.load(runDir).numTimesteps());
+  }
+
+  @Test
   void resume_withoutReplayBuffer_refillsBeforeUpdating(@TempDir Path runDir) {
     RunConfig first = config(200, 1, Map.of("evalFreq", 0, "checkpointFreq", 0));
     try (Env env = make("Pendulum-v1", first); Env evalEnv = make("Pendulum-v1", first)) {
