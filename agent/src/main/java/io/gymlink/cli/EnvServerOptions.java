@@ -33,6 +33,11 @@ public final class EnvServerOptions {
           + " variable GYMLINK_ENVSERVER (set by bin/gymlink), else gymlink-envserver on the PATH.")
   String envserverCommand;
 
+  @Option(names = "--envserver-args", paramLabel = "ARGS",
+      description = "Extra arguments for the local env server (only without --server), split on spaces, e.g."
+          + " \"--test-envs\" or \"--allow my_pkg.envs:MyEnv --max-instances 4\".")
+  String envserverArgs;
+
   @Option(names = "--call-timeout", paramLabel = "SECONDS", defaultValue = "30",
       description = "Deadline for each reset, step and close call, in seconds (default: ${DEFAULT-VALUE}).")
   double callTimeoutSeconds;
@@ -78,6 +83,9 @@ public final class EnvServerOptions {
     }
     List<String> args = new ArrayList<>(List.of("--log-level", verbose ? "info" : "warning"));
     args.addAll(extraServerArgs);
+    if (envserverArgs != null && !envserverArgs.isBlank()) {
+      args.addAll(List.of(envserverArgs.trim().split("\\s+")));
+    }
     PrintStream serverLog = System.err;
     LocalEnvServer local = LocalEnvServer.start(LocalEnvServer.resolveCommand(envserverCommand, System.getenv()),
         args, LocalEnvServer.DEFAULT_START_TIMEOUT, serverLog);

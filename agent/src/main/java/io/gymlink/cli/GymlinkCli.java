@@ -30,6 +30,12 @@ public final class GymlinkCli implements Runnable {
   /** Exit code for an environment or server error. */
   public static final int EXIT_ERROR = 1;
 
+  /** Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+  public static final int EXIT_INTERRUPTED = 130;
+
+  /** Set once the JVM starts shutting down, so that errors caused by the shutdown itself are not reported. */
+  private static volatile boolean shuttingDown;
+
   @Spec
   private CommandSpec spec;
 
@@ -43,9 +49,11 @@ public final class GymlinkCli implements Runnable {
   public static void main(String[] args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     if (verbose) {
-      // Read once when slf4j-simple initialises, which happens after this line (no logger exists yet).
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      // Read once when slf4j-simple initialises, which happens after this line (no logger exists yet). Only
+      // gymlink's own loggers: Netty's debug output says nothing about environments.
+      System.setProperty("org.slf4j.simpleLogger.log.io.gymlink", "debug");
     }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown = true, "gymlink-shutdown-flag"));
     System.exit(commandLine(verbose).execute(args));
   }
 
@@ -62,6 +70,12 @@ public final class GymlinkCli implements Runnable {
     });
     cli.setExecutionExceptionHandler((ex, failed, parseResult) -> {
       PrintWriter err = failed.getErr();
+      if (shuttingDown) {
+        // Ctrl-C or SIGTERM: the local env server is being stopped under us; that is not an error to report.
+        err.println(failed.getCommandSpec().qualifiedName() + ": interrupted");
+        err.flush();
+        return EXIT_INTERRUPTED;
+      }
       String what = ex instanceof EnvException
           ? ex.getMessage()
           : ex.getClass().getSimpleName() + ": " + ex.getMessage() + (verbose ? "" : " (--verbose shows details)");

@@ -35,9 +35,9 @@ public final class GrpcErrors {
   }
 
   private static EnvException map(Status.Code code, String description, CallContext call, Throwable cause) {
-    String serverText = description == null || description.isBlank()
-        ? call.describe() + " failed with " + code + " on env server " + call.target()
-        : description;
+    boolean silent = description == null || description.isBlank();
+    String composed = "env server at " + call.target() + " failed " + call.describe() + " (" + code + ")";
+    String serverText = silent ? composed : description;
     switch (code) {
       case INVALID_ARGUMENT:
         return call.operation().equals("step")
@@ -67,10 +67,12 @@ public final class GrpcErrors {
         return deadlineExceeded(call, cause);
       case CANCELLED:
         return new EnvServerUnavailableException("call to env server at " + call.target() + " was cancelled during "
-            + call.describe() + (description == null ? "" : ": " + description), cause);
+            + call.describe() + (silent ? "" : ": " + description), cause);
+      case INTERNAL:
+        // The server's own INTERNAL errors name the environment and what it raised.
+        return new EnvServerException(serverText, cause);
       default:
-        return new EnvServerException("env server at " + call.target() + " failed " + call.describe() + " ("
-            + code + ")" + (description == null ? "" : ": " + description), cause);
+        return new EnvServerException(composed + (silent ? "" : ": " + description), cause);
     }
   }
 

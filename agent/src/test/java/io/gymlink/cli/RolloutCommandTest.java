@@ -71,17 +71,18 @@ class RolloutCommandTest {
     Run run = run("rollout", "--help");
     assertEquals(0, run.exitCode);
     for (String flag : List.of("--env", "--episodes", "--seed", "--max-episode-steps", "--server",
-        "--envserver-command", "--call-timeout", "--make-timeout", "--verbose")) {
+        "--envserver-command", "--envserver-args", "--call-timeout", "--make-timeout", "--verbose")) {
       assertTrue(run.out.contains(flag), flag + " missing from:\n" + run.out);
     }
   }
 
   @Test
   void rollout_withoutServer_startsAndStopsALocalOne() {
-    Run run = run("rollout", "--env", "FrozenLake-v1", "--episodes", "1", "--envserver-command",
-        String.join(" ", PythonEnvServer.command()));
+    Run run = run("rollout", "--env", "GymlinkTest/DictObs-v0", "--episodes", "1", "--envserver-command",
+        String.join(" ", PythonEnvServer.command()), "--envserver-args", "--test-envs");
     assertEquals(0, run.exitCode, run.err);
     assertTrue(run.out.contains("(local env server, pid "), run.out);
+    assertTrue(run.out.contains("episode 1: return") && run.out.contains("length 10 (truncated)"), run.out);
     long pid = Long.parseLong(run.out.replaceAll("(?s).*local env server, pid (\\d+).*", "$1"));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " still runs");
   }
