@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gymlink.cli.EnvServerOptions;
 import io.gymlink.cli.GymlinkVersion;
 import io.gymlink.cli.ServerConnection;
+import io.gymlink.client.EnvFactories;
+import io.gymlink.client.EnvFactory;
 import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.env.StepResult;
@@ -74,6 +76,11 @@ public final class TransportBenchmark implements Callable<Integer> {
           + " environment): the cost of the Java client and HTTP/2 on loopback alone.")
   boolean javaEcho;
 
+  @Option(names = "--http-server", paramLabel = "URL",
+      description = "gym-http-api address (http://host:port) for the HTTP row; default: the local env server's"
+          + " HTTP port (started with --http-port 0). With --server and without this, there is no HTTP row.")
+  String httpServer;
+
   @Mixin
   EnvServerOptions serverOptions;
 
@@ -93,13 +100,20 @@ public final class TransportBenchmark implements Callable<Integer> {
     List<Transport> transports = List.of(
         new Transport("gRPC unary (Step RPC)", f -> f.makeUnary(envId, Map.of(), null)),
         new Transport("gRPC session stream (lockstep)", f -> f.make(envId, Map.of(), null)));
-    // The HTTP (gym-http-api) row goes here too, once its client exists.
     List<LatencyStats> rows = new ArrayList<>();
-    try (ServerConnection connection = serverOptions.connect(List.of())) {
+    try (ServerConnection connection = serverOptions.connect(List.of("--http-port", "0"))) {
       GrpcEnvFactory factory = (GrpcEnvFactory) connection.factory();
       for (Transport transport : transports) {
         try (Env env = transport.make().apply(factory)) {
           rows.add(measure(transport.name(), env));
+        }
+      }
+      String http = httpServer != null ? httpServer
+          : connection.localServer() != null ? connection.localServer().httpTarget() : null;
+      if (http != null) {
+        try (EnvFactory httpFactory = EnvFactories.forServer(http, serverOptions.clientConfig());
+            Env env = httpFactory.make(envId, Map.of(), null)) {
+          rows.add(measure("gym-http-api (HTTP/1.1 keep-alive, JSON)", env));
         }
       }
       out.printf(Locale.ROOT, "%s, %d timed steps per row after %d warm-up steps, client and server on loopback (%s);"

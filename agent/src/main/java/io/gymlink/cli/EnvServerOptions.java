@@ -24,8 +24,8 @@ public final class EnvServerOptions {
   private CommandSpec mixee;
 
   @Option(names = "--server", paramLabel = "HOST:PORT",
-      description = "Env server to use: host:port or grpc://host:port. Without it, a local env server is started"
-          + " on a free loopback port and stopped when the command ends.")
+      description = "Env server to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api)."
+          + " Without it, a local env server is started on a free loopback port and stopped when the command ends.")
   String server;
 
   @Option(names = "--envserver-command", paramLabel = "CMD",

@@ -41,6 +41,7 @@ public final class LocalEnvServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalEnvServer.class);
   private static final Pattern LISTENING = Pattern.compile("gymlink-envserver listening on (\\S+):(\\d+)");
+  private static final Pattern HTTP_LISTENING = Pattern.compile("gymlink-envserver http listening on (\\S+:\\d+)");
   private static final int KEPT_LOG_LINES = 20;
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -48,15 +49,17 @@ public final class LocalEnvServer implements AutoCloseable {
   private final List<String> command;
   private final String host;
   private final int port;
+  private final String httpAddress;
   private final Thread shutdownHook;
   private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
   private boolean closed;
 
-  private LocalEnvServer(Process process, List<String> command, String host, int port) {
+  private LocalEnvServer(Process process, List<String> command, String host, int port, String httpAddress) {
     this.process = process;
     this.command = command;
     this.host = host;
     this.port = port;
+    this.httpAddress = httpAddress;
     this.shutdownHook = new Thread(this::stopProcess, "gymlink-envserver-stopper");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -99,6 +102,7 @@ public final class LocalEnvServer implements AutoCloseable {
     Deque<String> lastLines = new ArrayDeque<>();
     CompletableFuture<int[]> listening = new CompletableFuture<>();
     CompletableFuture<String> listeningHost = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<String> http = new java.util.concurrent.atomic.AtomicReference<>();
     Thread stderr = pump(process.getErrorStream(), "gymlink-envserver-stderr", line -> {
       remember(lastLines, line);
       if (serverLog != null) {
@@ -107,7 +111,11 @@ public final class LocalEnvServer implements AutoCloseable {
     }, () -> { });
     pump(process.getInputStream(), "gymlink-envserver-stdout", line -> {
       Matcher m = LISTENING.matcher(line);
-      if (m.find() && !listening.isDone()) {
+      Matcher h = HTTP_LISTENING.matcher(line);
+      if (h.find()) {
+        // With --http-port the server prints its HTTP address before the gRPC line.
+        http.set(h.group(1));
+      } else if (m.find() && !listening.isDone()) {
         listeningHost.complete(m.group(1));
         listening.complete(new int[] {Integer.parseInt(m.group(2))});
       } else {
@@ -116,7 +124,8 @@ public final class LocalEnvServer implements AutoCloseable {
     }, () -> listening.completeExceptionally(new IllegalStateException("stdout closed")));
     try {
       int port = listening.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS)[0];
-      LocalEnvServer server = new LocalEnvServer(process, List.copyOf(command), listeningHost.join(), port);
+      LocalEnvServer server = new LocalEnvServer(process, List.copyOf(command), listeningHost.join(), port,
+          http.get());
       log.debug("started local env server '{}' (pid {}) on {}", String.join(" ", command), process.pid(),
           server.target());
       return server;
@@ -141,6 +150,11 @@ public final class LocalEnvServer implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}, ready for {@code EnvFactories.forServer}. */
   public String target() {
     return host + ":" + port;
+  }
+
+  /** {@code http://127.0.0.1:PORT} of the gym-http-api routes when started with {@code --http-port}, else null. */
+  public String httpTarget() {
+    return httpAddress == null ? null : "http://" + httpAddress;
   }
 
   /** The port the server listens on. */

@@ -2,7 +2,10 @@ package io.gymlink.client;
 
 import io.gymlink.env.InvalidArgumentException;
 
-/** Picks the transport for a server address: {@code host:port} or {@code grpc://host:port} is gRPC. */
+/**
+ * Picks the transport for a server address: {@code host:port} or {@code grpc://host:port} is gRPC,
+ * {@code http://host:port} the gym-http-api protocol.
+ */
 public final class EnvFactories {
 
   private EnvFactories() {}
@@ -19,7 +22,8 @@ public final class EnvFactories {
     switch (target.scheme()) {
       case "grpc":
         return GrpcEnvFactory.forTarget(target, config);
-      // The HTTP transport (gym-http-api) plugs in here.
+      case "http":
+        return HttpEnvFactory.forTarget(target, config);
       default:
         throw new InvalidArgumentException("env server address '" + address + "' uses " + target.scheme()
             + "://, which this build does not support; use host:port or grpc://host:port");
