@@ -160,3 +160,39 @@ def test_readTokens(tmp_path):
     path.write_text("a bad___name\n")
     with pytest.raises(ValueError, match="participant name 'bad___name'"):
         read_tokens(path)
+
+
+def _osim_client():
+    try:
+        from osim.http.client import Client as OsimClient
+    except Exception:  # noqa: BLE001 - osim-rl absent, or its client's own imports (requests, six) missing
+        return None
+    return OsimClient
+
+
+@pytest.mark.skipif(_osim_client() is None, reason="osim-rl's HTTP client (osim.http.client) is not importable")
+def test_osimRlsOwnClient_runsTheWholeFlow(tmp_path, capsys):
+    from gymlink_envserver.grader import installed_osim_rl_version
+
+    table = InstanceTable(Allowlist.build(test_envs=True), max_instances=4)
+    config = GraderConfig(seeds=(7, 8), tokens={"tok": "bob"}, version=installed_osim_rl_version())
+    server = HttpServer(create_app(GraderSessions(table, config)), "127.0.0.1", 0, threads=2)
+    server.start()
+    try:
+        client = _osim_client()(f"http://127.0.0.1:{server.port}")
+        observation = client.env_create("tok", env_id="Pendulum-v1")
+        total, episodes = 0.0, 0
+        while True:
+            observation, reward, done, _ = client.env_step([0.1])
+            total += reward
+            if done:
+                episodes += 1
+                observation = client.env_reset()
+                if observation is None:
+                    break
+        client.submit()
+        assert episodes == 2
+        assert f"Your total reward from this submission: {total / 2:f}" in capsys.readouterr().out
+    finally:
+        server.stop()
+        table.close_all()

@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from gymlink_envserver.errors import EnvServerError, InstanceNotFound, UnknownEnvironment
+from gymlink_envserver.errors import EnvServerError, InstanceNotFound, TooManyInstances, UnknownEnvironment
 from gymlink_envserver.http_sessions import OpenSessions, unknown_instance
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
@@ -135,6 +135,8 @@ class _Run:
     finished: bool = False
     total_reward: float = 0.0
     episode_returns: list[float] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Serialises this run's resets and its score bookkeeping (the instance lock covers only the env calls)."""
 
 
 class GraderSessions(OpenSessions):
@@ -177,15 +179,14 @@ class GraderSessions(OpenSessions):
         with self._grader_lock:
             held = sum(1 for run in self._runs.values() if run.participant == participant)
             if held >= self.config.max_envs:
-                raise GraderRefused(f"participant '{participant}' already holds {held} environments, the limit is "
-                                    f"{self.config.max_envs}; close one first")
+                raise TooManyInstances(f"participant '{participant}' already holds {held} environments, the limit "
+                                       f"is {self.config.max_envs}; close one first")
         try:
             instance = self.table.make(env_id, {}, None, owner=participant)
-        except UnknownEnvironment as error:
-            raise GraderRefused(error.message, 404) from None
         except EnvServerError as error:
-            if error.code == "PERMISSION_DENIED":
-                raise GraderRefused(error.message, 404) from None
+            # As the challenge grader: an environment that cannot be made is a 404 (the error keeps its type).
+            if isinstance(error, UnknownEnvironment) or error.code == "PERMISSION_DENIED":
+                error.http_status = 404
             raise
         with self._grader_lock:
             self._runs[instance.instance_id] = _Run(participant, env_id, self._clock())
@@ -222,21 +223,23 @@ class GraderSessions(OpenSessions):
         run = self._run(instance)
         if not run.monitoring:
             raise GraderRefused("call monitor/start/ before reset/: the grader scores only monitored episodes")
-        if run.episodes_started >= len(self.config.seeds):
-            run.finished = True
-            return None, {}
-        grader_seed = self.config.seeds[run.episodes_started]
-        observation, info = instance.reset(grader_seed, None)
-        run.episodes_started += 1
-        run.episode_returns.append(0.0)
-        return observation, info
+        with run.lock:
+            if run.episodes_started >= len(self.config.seeds):
+                run.finished = True
+                return None, {}
+            grader_seed = self.config.seeds[run.episodes_started]
+            observation, info = instance.reset(grader_seed, None)
+            run.episodes_started += 1
+            run.episode_returns.append(0.0)
+            return observation, info
 
     def step(self, instance: Instance, action: Any) -> StepOutcome:
         """Steps and adds the reward to the participant's score."""
         run = self._run(instance)
         outcome = instance.step(action)
-        run.total_reward += outcome[1]
-        run.episode_returns[-1] += outcome[1]
+        with run.lock:
+            run.total_reward += outcome[1]
+            run.episode_returns[-1] += outcome[1]
         return outcome
 
     def monitor_start(self, instance: Instance, directory: str, force: bool) -> None:

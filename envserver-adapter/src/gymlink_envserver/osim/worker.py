@@ -21,6 +21,7 @@ OBSERVATION_MODES = ("flat", "dict")
 
 def main(conn: Connection, factory: str, kwargs: dict, observation: str, apply_compat: bool) -> None:
     """Worker entry point: makes the environment, describes it, then serves requests until ``close``."""
+    _stdout_to_stderr()
     try:
         if apply_compat:
             from gymlink_envserver.osim import compat
@@ -45,6 +46,21 @@ def main(conn: Connection, factory: str, kwargs: dict, observation: str, apply_c
             conn.send(("ok", runner.reset(argument) if command == "reset" else runner.step(argument)))
         except Exception as error:  # noqa: BLE001 - reported to the server, which raises it there
             conn.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _stdout_to_stderr() -> None:
+    """Sends this process's stdout (OpenSim's C++ log and osim-rl's prints) to stderr.
+
+    The server's stdout carries the lines launchers read ("... listening on HOST:PORT"); a worker must not mix in.
+    """
+    import os
+    import sys
+
+    try:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass  # no real file descriptors (e.g. captured by a test runner): nothing to protect
 
 
 class _Runner:

@@ -13,6 +13,7 @@ import io.gymlink.env.StepResult;
 import io.gymlink.env.spaces.SpaceValue;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -115,8 +116,10 @@ public final class TransportBenchmark implements Callable<Integer> {
           rows.add(measure("gym-http-api (HTTP/1.1 keep-alive, JSON)", env));
         }
       }
-      out.printf("%s, %d timed steps per row after %d warm-up steps, client and server on loopback (%s)%n%n", envId,
-          steps, warmup, connection.describe());
+      out.printf(Locale.ROOT, "%s, %d timed steps per row after %d warm-up steps, client and server on loopback (%s);"
+          + " load average %.1f on %d cores%n%n", envId, steps, warmup, connection.describe(),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
     }
     if (javaEcho) {
       try (EchoSessionServer echo = EchoSessionServer.start();

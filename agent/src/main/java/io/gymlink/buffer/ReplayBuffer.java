@@ -94,15 +94,25 @@ public final class ReplayBuffer {
     }
     int size = size();
     for (int row = 0; row < batch.size(); row++) {
-      int index = random.nextInt(size);
-      System.arraycopy(observations, index * observationDim, batch.observations(), row * observationDim,
-          observationDim);
-      System.arraycopy(actions, index * actionDim, batch.actions(), row * actionDim, actionDim);
-      batch.rewards()[row] = rewards[index];
-      System.arraycopy(nextObservations, index * observationDim, batch.nextObservations(), row * observationDim,
-          observationDim);
-      batch.terminated()[row] = terminated[index];
+      copyTo(random.nextInt(size), batch, row);
     }
+  }
+
+  /**
+   * Copies the transition in slot {@code index} (0 is the first ever stored, until the ring wraps) into row
+   * {@code row} of {@code batch}; for inspection and tests.
+   */
+  public void copyTo(int index, Batch batch, int row) {
+    if (index < 0 || index >= size()) {
+      throw new IndexOutOfBoundsException("slot " + index + " is outside the " + size() + " stored transitions");
+    }
+    System.arraycopy(observations, index * observationDim, batch.observations(), row * observationDim,
+        observationDim);
+    System.arraycopy(actions, index * actionDim, batch.actions(), row * actionDim, actionDim);
+    batch.rewards()[row] = rewards[index];
+    System.arraycopy(nextObservations, index * observationDim, batch.nextObservations(), row * observationDim,
+        observationDim);
+    batch.terminated()[row] = terminated[index];
   }
 
   /** Transitions currently stored. */

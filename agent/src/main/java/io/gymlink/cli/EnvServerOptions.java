@@ -90,7 +90,10 @@ public final class EnvServerOptions {
     LocalEnvServer local = LocalEnvServer.start(LocalEnvServer.resolveCommand(envserverCommand, System.getenv()),
         args, LocalEnvServer.DEFAULT_START_TIMEOUT, serverLog);
     try {
-      return new ServerConnection(EnvFactories.forServer(local.target(), config), local);
+      EnvFactory factory = EnvFactories.forServer(local.target(), config);
+      // On Ctrl-C the shutdown hook then ends our sessions first, so the server need not wait out its grace period.
+      local.closeBeforeStopping(factory);
+      return new ServerConnection(factory, local);
     } catch (RuntimeException e) {
       local.close();
       throw e;

@@ -8,7 +8,7 @@ import io.gymlink.train.CheckpointStore;
 import io.gymlink.train.DeterministicPolicy;
 import io.gymlink.train.EvaluationResult;
 import io.gymlink.train.Evaluator;
-import io.gymlink.train.Trainer;
+import io.gymlink.train.DdpgSpaces;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,8 +76,8 @@ public final class EvalCommand implements Callable<Integer> {
         Env evalEnv = connection.factory().make(env, Map.of(), checkpoint.config().train().maxEpisodeSteps())) {
       try {
         checkpoint.checkCompatible(checkpointPath.toString(), env,
-            Trainer.requireBoxObservations(env, evalEnv.observationSpace()).size(),
-            Trainer.requireBoundedBoxActions(env, evalEnv.actionSpace()));
+            DdpgSpaces.requireBoxObservations(env, evalEnv.observationSpace()).size(),
+            DdpgSpaces.requireBoundedBoxActions(env, evalEnv.actionSpace()));
       } catch (CheckpointMismatchException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }

@@ -20,10 +20,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "gymlink",
     mixinStandardHelpOptions = true,
     versionProvider = GymlinkVersion.class,
-    description = "Runs agents against Gymnasium environments served over gRPC by a gymlink env server.%n"
+    description = "Runs agents against Gymnasium environments served over gRPC by a gymlink env server%n"
+        + "(or over HTTP by any gym-http-api server).%n"
         + "Without --server, commands start a local env server themselves and stop it when they exit.",
-    subcommands = {CommandLine.HelpCommand.class, RolloutCommand.class, TrainCommand.class, EvalCommand.class,
-        SubmitCommand.class},
+    subcommands = {
+        CommandLine.HelpCommand.class, ListCommand.class, RolloutCommand.class, TrainCommand.class,
+        EvalCommand.class, SubmitCommand.class
+    },
     footer = "%nExit codes: 0 ok, 1 environment or server error, 2 usage error.")
 public final class GymlinkCli implements Runnable {
 

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,7 @@ public final class LocalEnvServer implements AutoCloseable {
   private final int port;
   private final String httpAddress;
   private final Thread shutdownHook;
+  private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
   private boolean closed;
 
   private LocalEnvServer(Process process, List<String> command, String host, int port, String httpAddress) {
@@ -170,6 +172,14 @@ public final class LocalEnvServer implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Closes {@code client} (quietly) before this server is stopped, by {@link #close()} or the shutdown hook: a
+   * server stops at once when no call is in flight, but gives a live session its grace period (seconds) first.
+   */
+  public void closeBeforeStopping(AutoCloseable client) {
+    clients.add(client);
+  }
+
   /** Kills the server at once (SIGKILL), as a crash would; for tests of what clients do then. */
   public void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -198,6 +208,13 @@ public final class LocalEnvServer implements AutoCloseable {
   }
 
   private void stopProcess() {
+    for (AutoCloseable client : clients) {
+      try {
+        client.close();
+      } catch (Exception e) {
+        log.debug("closing {} before stopping the local env server failed: {}", client, e.toString());
+      }
+    }
     if (process.isAlive()) {
       log.debug("stopping local env server (pid {})", process.pid());
     }

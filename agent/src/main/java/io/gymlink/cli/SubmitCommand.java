@@ -14,7 +14,7 @@ import io.gymlink.train.CheckpointException;
 import io.gymlink.train.CheckpointMismatchException;
 import io.gymlink.train.CheckpointStore;
 import io.gymlink.train.DeterministicPolicy;
-import io.gymlink.train.Trainer;
+import io.gymlink.train.DdpgSpaces;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,8 +99,8 @@ public final class SubmitCommand implements Callable<Integer> {
         HttpGymEnv session = factory.make(env, Map.of(), null, Map.of("token", token, "version", clientVersion))) {
       try {
         checkpoint.checkCompatible(checkpointPath.toString(), env,
-            Trainer.requireBoxObservations(env, session.observationSpace()).size(),
-            Trainer.requireBoundedBoxActions(env, session.actionSpace()));
+            DdpgSpaces.requireBoxObservations(env, session.observationSpace()).size(),
+            DdpgSpaces.requireBoundedBoxActions(env, session.actionSpace()));
       } catch (CheckpointMismatchException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -52,6 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** How long Ctrl-C waits for the checkpoint of an interrupted run. */
+  private static final long CHECKPOINT_ON_INTERRUPT_TIMEOUT_SECONDS = 60;
 
   @Spec
   private CommandSpec spec;
@@ -112,13 +116,41 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (CheckpointMismatchException | CheckpointException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
+      return runUntilDoneOrInterrupted(trainer, env, runDir, stdout);
+    }
+  }
+
+  /**
+   * Runs the trainer; on Ctrl-C or SIGTERM a shutdown hook asks it to stop, and holds the JVM's shutdown until the
+   * trainer has written its checkpoint, so that {@code --resume} continues from the moment of interruption.
+   */
+  private static int runUntilDoneOrInterrupted(Trainer trainer, String env, Path runDir, PrintWriter stdout) {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stopper = new Thread(() -> {
+      trainer.requestStop();
+      try {
+        finished.await(CHECKPOINT_ON_INTERRUPT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gymlink-train-stopper");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
       Trainer.Result result = trainer.run();
-      stdout.printf("%s: %d steps, final evaluation %s%n", env, result.steps(),
-          result.finalEvaluation().summary());
+      stdout.printf("%s: %d steps, %s%n", env, result.steps(), result.interrupted()
+          ? "interrupted; continue with: gymlink train --resume " + runDir
+          : "final evaluation " + result.finalEvaluation().summary());
       stdout.printf("run directory: %s%n", runDir.toAbsolutePath().normalize());
       stdout.flush();
+      return result.interrupted() ? GymlinkCli.EXIT_INTERRUPTED : 0;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already shutting down; the hook has run or is running and returns now.
+      }
     }
-    return 0;
   }
 
   private Checkpoint loadCheckpoint() {

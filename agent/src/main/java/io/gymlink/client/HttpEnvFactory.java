@@ -6,6 +6,7 @@ import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.EnvServerUnavailableException;
 import io.gymlink.env.EnvSpec;
+import io.gymlink.env.InvalidArgumentException;
 import io.gymlink.env.spaces.Space;
 import java.net.URI;
 import java.util.ArrayList;
@@ -53,13 +54,18 @@ public final class HttpEnvFactory implements EnvFactory {
       Map<String, Object> extraFields) {
     ObjectNode body = transport.json().createObjectNode();
     body.put("env_id", Objects.requireNonNull(envId, "envId"));
-    if (kwargs != null && !kwargs.isEmpty()) {
-      body.set("kwargs", transport.json().valueToTree(kwargs));
+    try {
+      if (kwargs != null && !kwargs.isEmpty()) {
+        body.set("kwargs", transport.json().valueToTree(kwargs));
+      }
+      extraFields.forEach((key, value) -> body.set(key, transport.json().valueToTree(value)));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("kwargs for '" + envId + "' are not JSON-like values: "
+          + e.getMessage(), e);
     }
     if (maxEpisodeSteps != null) {
       body.put("max_episode_steps", maxEpisodeSteps);
     }
-    extraFields.forEach((key, value) -> body.set(key, transport.json().valueToTree(value)));
     JsonNode created = transport.post("/v1/envs/", body, config.makeTimeout());
     if (created == null || !created.hasNonNull("instance_id")) {
       throw new EnvServerException("POST /v1/envs/ at " + target + " answered " + created

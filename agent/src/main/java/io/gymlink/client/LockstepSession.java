@@ -25,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class LockstepSession {
 
-  /** Put on the queue when the stream ends, so that a waiting call wakes up at once. */
-  private static final SessionResponse STREAM_ENDED = SessionResponse.getDefaultInstance();
+  /**
+   * Put on the queue when the stream ends, so that a waiting call wakes up at once. Its own instance (compared by
+   * identity): gRPC hands an empty answer over as the default instance.
+   */
+  private static final SessionResponse STREAM_ENDED = SessionResponse.newBuilder().setRequestId(-1L).build();
 
   private final BlockingQueue<SessionResponse> answers = new LinkedBlockingQueue<>();
   private final ClientCallStreamObserver<SessionRequest> requests;

@@ -34,6 +34,9 @@ final class ProtoJson {
   }
 
   static Map<String, Object> decodeMap(JsonMap map) {
+    if (map.getFieldsCount() == 0) {
+      return Map.of();
+    }
     // Sorted, so that printing an info map is stable whatever order the server's map arrived in.
     Map<String, Object> out = new TreeMap<>();
     map.getFieldsMap().forEach((k, v) -> out.put(k, decode(v)));

@@ -6,5 +6,10 @@
  * {@link io.gymlink.client.ProtoCodec} converts between protocol messages and the Java space types,
  * {@link io.gymlink.client.GrpcErrors} maps gRPC failures onto the {@link io.gymlink.env.EnvException} tree, and
  * {@link io.gymlink.client.EnvFactories} turns a server address into an {@link io.gymlink.client.EnvFactory}.
+ *
+ * <p>{@link io.gymlink.client.HttpGymEnv} speaks the gym-http-api protocol (JSON over HTTP/1.1, one keep-alive
+ * client per {@link io.gymlink.client.HttpEnvFactory}) to gymlink's server or any other gym-http-api server;
+ * {@link io.gymlink.client.JsonSpaceCodec} converts its JSON through the space schema and
+ * {@link io.gymlink.client.HttpErrors} maps its error answers onto the same exception tree.
  */
 package io.gymlink.client;

@@ -3,6 +3,7 @@ package io.gymlink.train;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -33,6 +34,8 @@ final class ProgressBarReporter implements ProgressReporter {
         .showSpeed()
         .setSpeedUnit(ChronoUnit.SECONDS)
         .setUpdateIntervalMillis(500)
+        // The plain consumer redraws with '\r' on the current line, so log lines can be interleaved (see log()).
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
         .startsFrom(initialStep, Duration.ZERO)
         .build();
   }
@@ -43,23 +46,27 @@ final class ProgressBarReporter implements ProgressReporter {
     if (Double.compare(lastReturn, shownLast) != 0 || Double.compare(meanReturn, shownMean) != 0) {
       shownLast = lastReturn;
       shownMean = meanReturn;
-      bar.setExtraMessage(Double.isNaN(lastReturn) ? "no episode yet"
-          : String.format(Locale.ROOT, "return last %.1f mean %.1f", lastReturn, meanReturn));
+      bar.setExtraMessage(Double.isNaN(lastReturn) ? " | no episode finished yet"
+          : String.format(Locale.ROOT, " | return last %.1f, mean(10) %.1f", lastReturn, meanReturn));
     }
   }
 
   @Override
   public void log(String message) {
-    // Clear the bar's line so the log line starts clean; the bar redraws itself on its next tick.
-    System.err.print("\r\033[K");
-    System.err.flush();
-    LOG.info(message);
+    // The bar is drawn from its own thread with System.err's lock held per write; holding the lock here keeps it
+    // from drawing between clearing its line and the end of the log line. It redraws below on its next tick.
+    synchronized (System.err) {
+      System.err.print("\r\033[K");
+      LOG.info(message);
+      System.err.flush();
+    }
   }
 
   @Override
   public void close() {
     if (bar != null) {
       bar.close();
+      bar = null;
     }
   }
 }

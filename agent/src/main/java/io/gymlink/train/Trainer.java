@@ -9,19 +9,16 @@ import io.gymlink.ddpg.DdpgLearner;
 import io.gymlink.ddpg.LearnerState;
 import io.gymlink.ddpg.UpdateMetrics;
 import io.gymlink.env.Env;
+import io.gymlink.env.EnvException;
 import io.gymlink.env.StepResult;
-import io.gymlink.env.UnsupportedSpaceException;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.BoxValue;
-import io.gymlink.env.spaces.Space;
 import io.gymlink.noise.ActionNoise;
 import io.gymlink.noise.NormalActionNoise;
 import io.gymlink.noise.OrnsteinUhlenbeckActionNoise;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,8 +34,10 @@ import java.util.Map;
  */
 public final class Trainer {
 
-  private static final int RETURN_WINDOW = 10;
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** How long an env error waits for a concurrent stop request (Ctrl-C) before it counts as an error. */
+  private static final long STOP_REQUEST_GRACE_MILLIS = 1000;
 
   private final RunConfig config;
   private final TrainConfig train;
@@ -58,10 +57,9 @@ public final class Trainer {
   private final ReplayBuffer buffer;
   private final Batch batch;
   private final ActionNoise noise;
-  private final LossAverages losses = new LossAverages();
-  private final Deque<Double> recentReturns = new ArrayDeque<>();
   private final long initialStep;
 
+  private volatile boolean stopRequested;
   private long numTimesteps;
   private long episodes;
   private Long nextResetSeed;
@@ -69,14 +67,13 @@ public final class Trainer {
   private double episodeReturn;
   private int episodeLength;
   private MetricsWriter metrics;
+  private EpisodeRecorder recorder;
   private EvaluationResult lastEvaluation;
   private long lastCheckpointStep = -1;
   /** Updates wait until the buffer holds more than this many transitions (a refill after resuming without one). */
   private int refillTarget;
   private boolean trainingAnnounced;
   private java.util.function.Consumer<UpdateMetrics> updateObserver = m -> { };
-  private long rowStartStep;
-  private long rowStartNanos;
   private long evaluationNanos;
 
   private Trainer(RunConfig config, Env env, Env evalEnv, RunContext context, Path resumeFrom, Checkpoint checkpoint) {
@@ -86,8 +83,8 @@ public final class Trainer {
     this.env = env;
     this.context = context;
     this.progress = context.progress();
-    this.actionSpace = requireBoundedBoxActions(train.envId(), env.actionSpace());
-    this.observationDim = requireBoxObservations(train.envId(), env.observationSpace()).size();
+    this.actionSpace = DdpgSpaces.requireBoundedBoxActions(train.envId(), env.actionSpace());
+    this.observationDim = DdpgSpaces.requireBoxObservations(train.envId(), env.observationSpace()).size();
     this.rescaler = new ActionRescaler(actionSpace);
     this.random = new SplitMix64Random(train.seed());
     this.learnerRandom = random.split();
@@ -124,7 +121,15 @@ public final class Trainer {
   /** What a finished run reports. */
   public record Result(
       EvaluationResult finalEvaluation, long steps, long stepsThisSession, double wallSeconds,
-      double stepsPerSecond, Path runDir) {}
+      double stepsPerSecond, Path runDir, boolean interrupted) {}
+
+  /**
+   * Asks a running {@link #run()} to stop after the current step and write a checkpoint (e.g. on Ctrl-C); an env
+   * error after the request (the local server is stopping too) ends the loop the same way. Thread-safe.
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
 
   /** Trains until {@code totalTimesteps}, then evaluates, checkpoints and plots; returns the final evaluation. */
   public Result run() {
@@ -137,14 +142,24 @@ public final class Trainer {
       if (numTimesteps < ddpg.learningStarts()) {
         progress.log("warm-up: uniformly random actions until step " + ddpg.learningStarts());
       }
-      rowStartStep = numTimesteps;
-      rowStartNanos = System.nanoTime();
+      recorder = new EpisodeRecorder(writer, numTimesteps, System::nanoTime);
       progress.start(numTimesteps, train.totalTimesteps());
-      while (numTimesteps < train.totalTimesteps()) {
-        step();
+      while (numTimesteps < train.totalTimesteps() && !stopRequested) {
+        try {
+          step();
+        } catch (EnvException e) {
+          // Env calls fail between two consistent states. On Ctrl-C the local server's shutdown hook may stop the
+          // server before the stop request arrives, so give the request a moment before calling this an error.
+          if (!awaitStopRequest(STOP_REQUEST_GRACE_MILLIS)) {
+            throw e;
+          }
+        }
       }
       progress.close();
-      if (lastEvaluation == null || lastEvaluation.step() != numTimesteps) {
+      if (stopRequested) {
+        progress.log("stopping at step " + numTimesteps + " as requested; resume with --resume "
+            + context.runDir());
+      } else if (lastEvaluation == null || lastEvaluation.step() != numTimesteps) {
         evaluate();
       }
       if (lastCheckpointStep != numTimesteps) {
@@ -154,12 +169,29 @@ public final class Trainer {
     double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
     double trainingSeconds = wallSeconds - evaluationNanos / 1e9;
     Result result = new Result(lastEvaluation, numTimesteps, numTimesteps - initialStep, wallSeconds,
-        (numTimesteps - initialStep) / Math.max(1e-9, trainingSeconds), context.runDir());
-    writePlot();
+        (numTimesteps - initialStep) / Math.max(1e-9, trainingSeconds), context.runDir(), stopRequested);
+    if (!stopRequested) {
+      // Not while the JVM shuts down (Ctrl-C): AWT cannot start then. The resumed run draws the whole curve.
+      writePlot();
+    }
     progress.log(String.format(java.util.Locale.ROOT,
-        "done: %d steps in %.1f s (%.1f env-steps/s excluding evaluation); final evaluation %s", result.steps(),
-        wallSeconds, result.stepsPerSecond(), lastEvaluation.summary()));
+        "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation); last evaluation %s",
+        stopRequested ? "stopped" : "done", result.steps(), wallSeconds, result.stepsPerSecond(),
+        lastEvaluation == null ? "none" : lastEvaluation.summary()));
     return result;
+  }
+
+  private boolean awaitStopRequest(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!stopRequested && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return stopRequested;
+      }
+    }
+    return stopRequested;
   }
 
   /** One environment step of the off-policy loop, phase by phase. */
@@ -208,7 +240,7 @@ public final class Trainer {
     }
 
     // Log.
-    progress.update(numTimesteps, recentReturns.isEmpty() ? Double.NaN : recentReturns.peekLast(), meanReturn());
+    progress.update(numTimesteps, recorder.lastReturn(), recorder.meanReturn());
   }
 
   /** The deterministic policy being trained (frozen normaliser, no noise). */
@@ -248,17 +280,7 @@ public final class Trainer {
 
   private void finishEpisode() {
     episodes++;
-    recentReturns.addLast(episodeReturn);
-    if (recentReturns.size() > RETURN_WINDOW) {
-      recentReturns.removeFirst();
-    }
-    long now = System.nanoTime();
-    double stepsPerSecond = (numTimesteps - rowStartStep) / Math.max(1e-9, (now - rowStartNanos) / 1e9);
-    metrics.write(new EpisodeMetrics(numTimesteps, episodes, episodeReturn, episodeLength, losses.critic(),
-        losses.actor(), losses.meanQ(), stepsPerSecond));
-    losses.clear();
-    rowStartStep = numTimesteps;
-    rowStartNanos = now;
+    recorder.recordEpisode(numTimesteps, episodes, episodeReturn, episodeLength);
     if (noise != null) {
       noise.reset();
     }
@@ -273,7 +295,7 @@ public final class Trainer {
         normalizer.normalizeRowsInPlace(batch.nextObservations());
       }
       UpdateMetrics result = learner.train(batch);
-      losses.add(result);
+      recorder.recordUpdate(result);
       updateObserver.accept(result);
     }
   }
@@ -286,7 +308,7 @@ public final class Trainer {
     progress.log("evaluation at step " + numTimesteps + ": return " + lastEvaluation.summary());
     long elapsed = System.nanoTime() - start;
     evaluationNanos += elapsed;
-    rowStartNanos += elapsed;
+    recorder.exclude(elapsed);
   }
 
   private void checkpoint() {
@@ -297,7 +319,7 @@ public final class Trainer {
         ? ", with " + buffer.size() + " replay transitions)" : ", without replay buffer)"));
     long elapsed = System.nanoTime() - start;
     evaluationNanos += elapsed;
-    rowStartNanos += elapsed;
+    recorder.exclude(elapsed);
   }
 
   /** Everything needed to continue this run. */
@@ -335,10 +357,6 @@ public final class Trainer {
         + (checkpoint.hasReplayBuffer() ? buffer.size() + " transitions" : "empty: not saved") + ")");
   }
 
-  private double meanReturn() {
-    return recentReturns.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
   private void writeConfigJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("envId", train.envId());
@@ -367,68 +385,11 @@ public final class Trainer {
     }
   }
 
-  /** The action space as a bounded Box, or an error naming the env and the space it has. */
-  public static BoxSpace requireBoundedBoxActions(String envId, Space space) {
-    if (!(space instanceof BoxSpace box)) {
-      throw new UnsupportedSpaceException("DDPG needs a Box action space, but '" + envId + "' has " + space);
-    }
-    if (!box.isBounded()) {
-      throw new UnsupportedSpaceException(
-          "DDPG needs a bounded Box action space, but '" + envId + "' has " + space + " with infinite bounds");
-    }
-    return box;
-  }
-
-  /** The observation space as a Box, or an error naming the env and the space it has. */
-  public static BoxSpace requireBoxObservations(String envId, Space space) {
-    if (!(space instanceof BoxSpace box)) {
-      throw new UnsupportedSpaceException(
-          "DDPG needs a Box observation space, but '" + envId + "' has " + space);
-    }
-    return box;
-  }
-
   private static ActionNoise createNoise(DdpgConfig ddpg, int dim, SplitMix64Random random) {
     return switch (ddpg.actionNoise()) {
       case NONE -> null;
       case NORMAL -> NormalActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
       case ORNSTEIN_UHLENBECK -> OrnsteinUhlenbeckActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
     };
-  }
-
-  /** Means of the learner's metrics since the last metrics row. */
-  private static final class LossAverages {
-    private double critic;
-    private double actor;
-    private double q;
-    private int updates;
-    private int actorUpdates;
-
-    void add(UpdateMetrics m) {
-      critic += m.criticLoss();
-      q += m.meanQ();
-      updates++;
-      if (!Double.isNaN(m.actorLoss())) {
-        actor += m.actorLoss();
-        actorUpdates++;
-      }
-    }
-
-    double critic() {
-      return updates == 0 ? Double.NaN : critic / updates;
-    }
-
-    double actor() {
-      return actorUpdates == 0 ? Double.NaN : actor / actorUpdates;
-    }
-
-    double meanQ() {
-      return updates == 0 ? Double.NaN : q / updates;
-    }
-
-    void clear() {
-      critic = actor = q = 0;
-      updates = actorUpdates = 0;
-    }
   }
 }

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.testing.PythonEnvServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -85,6 +90,39 @@ class RolloutCommandTest {
     assertTrue(run.out.contains("episode 1: return") && run.out.contains("length 10 (truncated)"), run.out);
     long pid = Long.parseLong(run.out.replaceAll("(?s).*local env server, pid (\\d+).*", "$1"));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " still runs");
+  }
+
+  @Test
+  void rollout_terminatedMidRun_stopsItsLocalServer() throws Exception {
+    Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), GymlinkCli.class.getName(), "rollout", "--env", "Pendulum-v1",
+        "--episodes", "1000000", "--envserver-command", String.join(" ", PythonEnvServer.command()))
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8));
+      long serverPid = -1;
+      for (String line = out.readLine(); line != null && !line.startsWith("episode 1:"); line = out.readLine()) {
+        if (line.contains("local env server, pid ")) {
+          serverPid = Long.parseLong(line.replaceAll(".*local env server, pid (\\d+).*", "$1"));
+        }
+      }
+      assertTrue(serverPid > 0, "no local server pid printed");
+      assertTrue(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false));
+      cli.destroy();  // SIGTERM: the same shutdown path as Ctrl-C
+      assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "gymlink did not exit");
+      assertFalse(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false),
+          "local env server " + serverPid + " outlived gymlink");
+    } finally {
+      cli.destroyForcibly();
+    }
+  }
+
+  @Test
+  void list_server_printsItsAllowedIdsOnePerLine() {
+    Run run = run("list", "--server", SERVER.target());
+    assertEquals(0, run.exitCode, run.err);
+    List<String> ids = run.out.lines().toList();
+    assertTrue(ids.contains("Pendulum-v1") && ids.contains("GymlinkTest/DictObs-v0"), run.out);
   }
 
   private static List<String> episodeLines(String out) {

@@ -244,6 +244,17 @@ class GrpcEnvErrorsTest {
     }
   }
 
+  @Test
+  void unaryEnv_badInputs_throwTheSameExceptions() {
+    assertThrows(UnknownEnvironmentException.class, () -> factory.makeUnary("Pendulm-v1", Map.of(), null));
+    try (Env env = factory.makeUnary("Pendulum-v1", Map.of(), null)) {
+      assertThrows(ResetNeededException.class, () -> env.step(BoxValue.of(0f)));
+      env.reset(0);
+      InvalidActionException e = assertThrows(InvalidActionException.class, () -> env.step(BoxValue.of(0, 0)));
+      assertEquals("action for 'Pendulum-v1' has shape [2], expected [1]", e.getMessage());
+    }
+  }
+
   private static Env resetPendulum() {
     Env env = factory.make("Pendulum-v1");
     env.reset(0);

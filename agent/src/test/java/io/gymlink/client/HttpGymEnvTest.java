@@ -164,6 +164,13 @@ class HttpGymEnvTest {
   }
 
   @Test
+  void make_kwargsNotJsonLike_throwsInvalidArgumentBeforeSending() {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> http.make("Pendulum-v1", Map.of("g", new Object()), null));
+    assertTrue(e.getMessage().startsWith("kwargs for 'Pendulum-v1' are not JSON-like values"), e.getMessage());
+  }
+
+  @Test
   void step_beforeReset_throwsResetNeeded() {
     try (Env env = http.make("Pendulum-v1")) {
       ResetNeededException e = assertThrows(ResetNeededException.class, () -> env.step(BoxValue.of(0f)));

@@ -101,6 +101,15 @@ class LockstepSessionTest {
   }
 
   @Test
+  void call_emptyAnswer_throwsOutOfStepNotAStreamEnd() throws Exception {
+    LockstepSession session = sessionWith((request, answers) ->
+        answers.onNext(SessionResponse.getDefaultInstance()));
+    EnvServerException e = assertThrows(EnvServerException.class,
+        () -> session.call(close(), context(Duration.ofSeconds(5))));
+    assertTrue(e.getMessage().contains("answered request 0 while close"), e.getMessage());
+  }
+
+  @Test
   void call_serverEndsTheStream_throwsUnavailable() throws Exception {
     LockstepSession session = sessionWith((request, answers) -> answers.onCompleted());
     EnvServerUnavailableException e = assertThrows(EnvServerUnavailableException.class,

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymlink.buffer.Batch;
+import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.ddpg.UpdateMetrics;
 import io.gymlink.env.Env;
@@ -94,6 +96,56 @@ class TrainerIntegrationTest {
     assertEquals(3, Files.readAllLines(runDir.resolve("evaluations.csv")).size() - 1);
     assertTrue(Files.size(runDir.resolve("learning_curve.png")) > 1000);
     assertTrue(Files.readString(runDir.resolve("config.json")).contains("\"resumedAtStep\" : 300"));
+  }
+
+  @Test
+  void timeLimitTruncation_storesTrueFinalObservation_notTerminal(@TempDir Path runDir) {
+    // 120 warm-up steps with 50-step episodes: truncations after steps 50 and 100, no updates.
+    RunConfig config = config(120, 2, Map.of("learningStarts", 200, "evalFreq", 0, "checkpointFreq", 0,
+        "saveReplayBuffer", true));
+    try (Env env = make("Pendulum-v1", config); Env evalEnv = make("Pendulum-v1", config)) {
+      Trainer.start(config, env, evalEnv, context(runDir)).run();
+    }
+    ReplayBuffer buffer = new ReplayBuffer(config.ddpg().bufferSize(), 3, 1);
+    CheckpointStore.loadReplayBuffer(runDir, buffer);
+    assertEquals(120, buffer.size());
+    Batch transitions = Batch.allocate(120, 3, 1);
+    for (int i = 0; i < 120; i++) {
+      buffer.copyTo(i, transitions, i);
+    }
+    for (int i = 0; i < 119; i++) {
+      assertEquals(0f, transitions.terminated()[i], "Pendulum never terminates; step " + i);
+      float[] next = java.util.Arrays.copyOfRange(transitions.nextObservations(), 3 * i, 3 * i + 3);
+      float[] following = java.util.Arrays.copyOfRange(transitions.observations(), 3 * i + 3, 3 * i + 6);
+      if ((i + 1) % 50 == 0) {
+        // After a truncation the env was reset: the stored next observation is the episode's last one, not the
+        // reset observation the next transition starts from.
+        assertFalse(java.util.Arrays.equals(next, following), "step " + i);
+        assertEquals(1.0, next[0] * next[0] + next[1] * next[1], 1e-5, "a real Pendulum state (cos, sin, w)");
+      } else {
+        assertArrayEquals(next, following, "step " + i);
+      }
+    }
+  }
+
+  @Test
+  void requestStop_checkpointsAtThatStepAndSkipsFinalEvaluation(@TempDir Path runDir) {
+    RunConfig config = config(1000, 5, Map.of("evalFreq", 0, "checkpointFreq", 0));
+    Trainer.Result result;
+    try (Env env = make("Pendulum-v1", config); Env evalEnv = make("Pendulum-v1", config)) {
+      Trainer trainer = Trainer.start(config, env, evalEnv, context(runDir));
+      int[] updates = {0};
+      trainer.onUpdate(m -> {
+        if (++updates[0] == 30) {
+          trainer.requestStop(); // as the Ctrl-C hook does, from the middle of a step
+        }
+      });
+      result = trainer.run();
+    }
+    assertTrue(result.interrupted());
+    assertEquals(130, result.steps()); // 100 warm-up steps, then the 30th update's step finishes
+    assertEquals(null, result.finalEvaluation());
+    assertEquals(130, CheckpointStore.load(runDir).numTimesteps());
   }
 
   @Test
