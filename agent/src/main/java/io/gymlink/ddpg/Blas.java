@@ -54,9 +54,19 @@ final class Blas {
         ? "OPENBLAS_CORETYPE unset (OpenBLAS 0.3.19 auto-detects, often a slow SSE-era kernel such as Prescott or Barcelona on virtual CPUs; bin/openblas-env sets it from the CPU flags)"
         : "OPENBLAS_CORETYPE=" + coreType;
     return "BLAS: " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (org.bytedeco, as shipped with ND4J), " + kernel
-        + ", OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
-        + ", OMP_NUM_THREADS=" + envOrUnset("OMP_NUM_THREADS")
-        + ", CPU " + cpuSummary();
+        + ", " + threads() + " thread(s) (OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
+        + ", OMP_NUM_THREADS=" + envOrUnset("OMP_NUM_THREADS") + "), CPU " + cpuSummary();
+  }
+
+  /** The thread count OpenBLAS (pthreads build) takes: the first of these variables that is set, else all CPUs. */
+  private static String threads() {
+    for (String name : new String[] {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
+      String value = System.getenv(name);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
+    }
+    return Integer.toString(Runtime.getRuntime().availableProcessors());
   }
 
   private static String envOrUnset(String name) {
