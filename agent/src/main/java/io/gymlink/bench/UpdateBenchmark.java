@@ -53,8 +53,8 @@ public final class UpdateBenchmark {
       nets.add(new int[] {400, 300});
     }
     if (header) {
-      System.out.println("| setting | net | batch | median ms | p90 ms | mean ms | updates | predict µs |");
-      System.out.println("|---|---|---|---|---|---|---|---|");
+      System.out.println("| setting | net | batch | median ms | p90 ms | p10 ms | mean ms | updates | predict µs |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
     }
     for (int[] net : nets) {
       if (profile) {
@@ -77,9 +77,10 @@ public final class UpdateBenchmark {
       Arrays.sort(sorted);
       double median = sorted[sorted.length / 2];
       double p90 = sorted[(int) Math.ceil(0.9 * sorted.length) - 1];
+      double p10 = sorted[(int) (0.1 * sorted.length)];
       double mean = Arrays.stream(ms).average().orElse(Double.NaN);
-      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %d | %.1f |%n", label,
-          Arrays.toString(net).replace(" ", ""), batchSize, median, p90, mean, updates, predictMicros);
+      System.out.printf("| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %d | %.1f |%n", label,
+          Arrays.toString(net).replace(" ", ""), batchSize, median, p90, p10, mean, updates, predictMicros);
     }
   }
 

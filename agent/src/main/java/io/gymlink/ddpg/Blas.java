@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,9 +54,19 @@ final class Blas {
         ? "OPENBLAS_CORETYPE unset (OpenBLAS 0.3.19 auto-detects, often a slow SSE-era kernel such as Prescott or Barcelona on virtual CPUs; bin/openblas-env sets it from the CPU flags)"
         : "OPENBLAS_CORETYPE=" + coreType;
     return "BLAS: " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (org.bytedeco, as shipped with ND4J), " + kernel
-        + ", OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
-        + ", OMP_NUM_THREADS=" + envOrUnset("OMP_NUM_THREADS")
-        + ", CPU " + cpuSummary();
+        + ", " + threads() + " thread(s) (OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
+        + ", OMP_NUM_THREADS=" + envOrUnset("OMP_NUM_THREADS") + "), CPU " + cpuSummary();
+  }
+
+  /** The thread count OpenBLAS (pthreads build) takes: the first of these variables that is set, else all CPUs. */
+  private static String threads() {
+    for (String name : new String[] {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
+      String value = System.getenv(name);
+      if (value != null && !value.isBlank()) {
+        return value.trim();
+      }
+    }
+    return Integer.toString(Runtime.getRuntime().availableProcessors());
   }
 
   private static String envOrUnset(String name) {
@@ -98,8 +109,20 @@ final class Blas {
     }
     GemmTimes times = timing;
     long start = times == null ? 0 : System.nanoTime();
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-        alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+    // A vector operand makes this a matrix-vector product; OpenBLAS 0.3.19's sgemm would still pack the matrix
+    // (measured up to ~100 µs for ones^T dZ at 256x256, against a few µs for sgemv). Vectors are contiguous.
+    if (n == 1) {
+      // C (m x 1) = op(A) x, x = op(B) (k x 1).
+      cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, a.rows(), a.cols(), alpha, a.pointer(),
+          a.cols(), b.pointer(), 1, beta, c.pointer(), 1);
+    } else if (m == 1) {
+      // C^T (n x 1) = op(B)^T x, x = op(A)^T (k x 1).
+      cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, b.rows(), b.cols(), alpha, b.pointer(),
+          b.cols(), a.pointer(), 1, beta, c.pointer(), 1);
+    } else {
+      cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
+          alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+    }
     if (times != null) {
       times.add(m, n, k, transA, transB, System.nanoTime() - start);
     }

@@ -37,7 +37,7 @@ final class NativeMatrix {
     return new NativeMatrix(p, rows, cols);
   }
 
-  /** A rows x cols view of {@code base}'s memory starting {@code offset} floats in. */
+  /** A rows x cols view of this matrix's memory starting {@code offset} floats in (shares memory, owns none). */
   NativeMatrix view(long offset, int rows, int cols) {
     long end = offset + (long) rows * cols;
     if (offset < 0 || end > size()) {
