@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from gymlink_envserver import PROTOCOL_VERSION, __version__
+from gymlink_envserver import PROTOCOL_VERSION, __version__, http_options
 from gymlink_envserver.errors import EnvServerError
 from gymlink_envserver.registry import parse_allow
 from gymlink_envserver.server import EnvServer, ServerConfig
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="register and allow the GymlinkTest/* environments used by the test suites")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
                         help="log level (default: %(default)s)")
+    http_options.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__} ({PROTOCOL_VERSION})")
     return parser
 
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                               test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace)
     except (ValueError, EnvServerError) as error:
         parser.error(str(error))
+    grader = http_options.validate(parser, args)
     logger.info("gymlink-envserver %s (%s) starting: %s", __version__, PROTOCOL_VERSION, config)
     server = EnvServer(config)
     try:
@@ -65,12 +67,23 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("%s", error)
         return 1
     stop = threading.Event()
+    try:
+        http = http_options.start(args, server.table, grader, on_shutdown=stop.set)
+    except OSError as error:
+        logger.error("%s", error)
+        server.stop(0)
+        return 1
+    if http is not None:
+        # Printed before the gRPC line, so a launcher that waits for that line has read this one too.
+        print(f"gymlink-envserver http listening on {http.target}", flush=True)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda received, _frame: _request_stop(stop, received))
     logger.info("serving %d allowed environment(s) with %d worker threads",
                 len(server.table.allowlist.ids()), config.workers)
     print(f"gymlink-envserver listening on {server.target}", flush=True)
     stop.wait()
+    if http is not None:
+        http.stop()
     server.stop()
     return 0
 

@@ -24,6 +24,8 @@ DEFAULT_FAMILIES: dict[str, str | None] = {
     "gymnasium.envs.toy_text": None,
     "gymnasium.envs.box2d": "Box2D",
     "gymnasium.envs.mujoco": "mujoco",
+    # osim-rl's challenge envs, each in a worker process (see gymlink_envserver.osim): when osim-rl is installed.
+    "gymlink_envserver.osim": "osim",
 }
 
 
@@ -59,7 +61,10 @@ def is_entry_point(env_id: str) -> bool:
 
 
 def default_ids() -> list[str]:
-    """The ids Gymnasium itself registers whose packages are installed, sorted."""
+    """The ids Gymnasium itself registers whose packages are installed (and osim-rl's, when installed), sorted."""
+    from gymlink_envserver import osim
+
+    osim.register()
     installed = {
         family for family, module in DEFAULT_FAMILIES.items()
         if module is None or importlib.util.find_spec(module) is not None

@@ -19,6 +19,10 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
               + " and high " + high.length);
     }
     for (int i = 0; i < size; i++) {
+      if (Double.isNaN(low[i]) || Double.isNaN(high[i])) {
+        throw new IllegalArgumentException("Box bounds at index " + i + " are NaN: low " + low[i] + ", high "
+            + high[i]);
+      }
       if (low[i] > high[i]) {
         throw new IllegalArgumentException("Box low[" + i + "]=" + low[i] + " is above high[" + i + "]=" + high[i]);
       }
@@ -64,12 +68,11 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
       if (Float.isNaN(x)) {
         return "is NaN at index " + i;
       }
-      // Compare in float precision: the bounds of a float32 box are float32 values widened to double.
-      if (x < (float) low[i]) {
-        return "has " + x + " at index " + i + ", below the lower bound " + low[i];
+      if (belowLow(x, i)) {
+        return "has " + x + " at index " + i + ", below the lower bound " + bound(low[i]);
       }
-      if (x > (float) high[i]) {
-        return "has " + x + " at index " + i + ", above the upper bound " + high[i];
+      if (aboveHigh(x, i)) {
+        return "has " + x + " at index " + i + ", above the upper bound " + bound(high[i]);
       }
       if (dtype.isIntegral() && x != Math.rint(x)) {
         return "has " + x + " at index " + i + ", expected an integer for dtype " + dtype.numpyName();
@@ -101,12 +104,38 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
         x = Math.floor(x);
       }
       float f = (float) x;
-      // Rounding to float can step just outside a bound; clamp so that sample() always passes check().
-      f = Math.max(f, (float) low[i]);
-      f = Math.min(f, (float) high[i]);
+      // Rounding to float can step just outside a bound; step back so that sample() always passes check().
+      while (belowLow(f, i)) {
+        f = Math.nextUp(f);
+      }
+      while (aboveHigh(f, i)) {
+        f = Math.nextDown(f);
+      }
       data[i] = f;
     }
     return new BoxValue(data, shape.clone());
+  }
+
+  /**
+   * Whether {@code x} is below element i's lower bound, compared in the precision the server compares in: float for
+   * float32/float16 boxes (whose bounds are float values widened to double), double otherwise (a float64 value is
+   * sent as the exact double of the float, so 0.1f is above a float64 bound of 0.1).
+   */
+  private boolean belowLow(float x, int i) {
+    return singlePrecision() ? x < (float) low[i] : (double) x < low[i];
+  }
+
+  private boolean aboveHigh(float x, int i) {
+    return singlePrecision() ? x > (float) high[i] : (double) x > high[i];
+  }
+
+  private boolean singlePrecision() {
+    return dtype == DType.FLOAT32 || dtype == DType.FLOAT16;
+  }
+
+  /** A bound as users know it: float32 bounds printed as floats (2.0, not 2.0000000298...). */
+  private String bound(double value) {
+    return singlePrecision() ? Float.toString((float) value) : Double.toString(value);
   }
 
   static String kind(SpaceValue value) {
@@ -133,8 +162,15 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
         + dtype.numpyName() + ")";
   }
 
-  private static String abbreviate(double[] bounds) {
+  private String abbreviate(double[] bounds) {
     boolean uniform = Arrays.stream(bounds).distinct().count() <= 1;
-    return uniform && bounds.length > 0 ? Double.toString(bounds[0]) : Arrays.toString(bounds);
+    if (uniform && bounds.length > 0) {
+      return bound(bounds[0]);
+    }
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < bounds.length; i++) {
+      out.append(i == 0 ? "" : ", ").append(bound(bounds[i]));
+    }
+    return out.append(']').toString();
   }
 }

@@ -24,7 +24,8 @@ public record DiscreteSpace(long n, long start) implements Space {
 
   @Override
   public DiscreteValue sample(Random random) {
-    return new DiscreteValue(start + (long) (random.nextDouble() * n));
+    // nextLong(bound) is exactly uniform; scaling nextDouble() is not once n nears 2^53.
+    return new DiscreteValue(start + random.nextLong(n));
   }
 
   @Override

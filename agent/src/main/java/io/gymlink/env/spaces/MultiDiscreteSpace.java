@@ -12,6 +12,11 @@ public record MultiDiscreteSpace(long[] nvec, long[] start, int[] shape, DType d
           "MultiDiscrete nvec " + Arrays.toString(nvec) + " and start " + Arrays.toString(start)
               + " do not fit shape " + Arrays.toString(shape));
     }
+    for (int i = 0; i < nvec.length; i++) {
+      if (nvec[i] < 1) {
+        throw new IllegalArgumentException("MultiDiscrete nvec[" + i + "] must be at least 1, got " + nvec[i]);
+      }
+    }
   }
 
   @Override
@@ -37,7 +42,7 @@ public record MultiDiscreteSpace(long[] nvec, long[] start, int[] shape, DType d
   public MultiDiscreteValue sample(Random random) {
     long[] data = new long[nvec.length];
     for (int i = 0; i < data.length; i++) {
-      data[i] = start[i] + (long) (random.nextDouble() * nvec[i]);
+      data[i] = start[i] + random.nextLong(nvec[i]);
     }
     return new MultiDiscreteValue(data, shape.clone());
   }

@@ -1,0 +1,106 @@
+package io.gymlink.cli;
+
+import io.gymlink.client.ClientConfig;
+import io.gymlink.client.EnvFactories;
+import io.gymlink.client.EnvFactory;
+import io.gymlink.client.EnvTarget;
+import io.gymlink.env.EnvException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The options that say which env server a command uses (a picocli mixin, shared by the commands that make
+ * environments), and the wiring that turns them into an {@link EnvFactory}.
+ */
+public final class EnvServerOptions {
+
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec mixee;
+
+  @Option(names = "--server", paramLabel = "HOST:PORT",
+      description = "Env server to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api)."
+          + " Without it, a local env server is started on a free loopback port and stopped when the command ends.")
+  String server;
+
+  @Option(names = "--envserver-command", paramLabel = "CMD",
+      description = "Command that starts the local env server (only without --server). Default: the environment"
+          + " variable GYMLINK_ENVSERVER (set by bin/gymlink), else gymlink-envserver on the PATH.")
+  String envserverCommand;
+
+  @Option(names = "--envserver-args", paramLabel = "ARGS",
+      description = "Extra arguments for the local env server (only without --server), split on spaces, e.g."
+          + " \"--test-envs\" or \"--allow my_pkg.envs:MyEnv --max-instances 4\".")
+  String envserverArgs;
+
+  @Option(names = "--call-timeout", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Deadline for each reset, step and close call, in seconds (default: ${DEFAULT-VALUE}).")
+  double callTimeoutSeconds;
+
+  @Option(names = "--make-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "Deadline for making an environment, in seconds (default: ${DEFAULT-VALUE}).")
+  double makeTimeoutSeconds;
+
+  @Option(names = "--verbose",
+      description = "Log debug details (including the env server's own log) and print stack traces on errors.")
+  boolean verbose;
+
+  /** The deadlines, validated. */
+  public ClientConfig clientConfig() {
+    if (!(callTimeoutSeconds > 0) || !(makeTimeoutSeconds > 0)) {
+      throw new ParameterException(mixee.commandLine(), "--call-timeout and --make-timeout must be positive, got "
+          + callTimeoutSeconds + " and " + makeTimeoutSeconds);
+    }
+    return new ClientConfig(seconds(callTimeoutSeconds), seconds(makeTimeoutSeconds));
+  }
+
+  /** Whether --verbose was given. */
+  public boolean verbose() {
+    return verbose;
+  }
+
+  /**
+   * Connects to {@code --server}, or starts a local env server and connects to it.
+   *
+   * @param extraServerArgs more arguments for a local server (e.g. {@code --test-envs}); ignored with --server
+   * @throws ParameterException if --server is malformed (a usage error)
+   * @throws EnvException if the local server cannot be started
+   */
+  public ServerConnection connect(List<String> extraServerArgs) {
+    ClientConfig config = clientConfig();
+    if (server != null) {
+      try {
+        EnvTarget.parse(server);
+      } catch (EnvException e) {
+        throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
+      }
+      return new ServerConnection(EnvFactories.forServer(server, config), null);
+    }
+    List<String> args = new ArrayList<>(List.of("--log-level", verbose ? "info" : "warning"));
+    args.addAll(extraServerArgs);
+    if (envserverArgs != null && !envserverArgs.isBlank()) {
+      args.addAll(List.of(envserverArgs.trim().split("\\s+")));
+    }
+    PrintStream serverLog = System.err;
+    LocalEnvServer local = LocalEnvServer.start(LocalEnvServer.resolveCommand(envserverCommand, System.getenv()),
+        args, LocalEnvServer.DEFAULT_START_TIMEOUT, serverLog);
+    try {
+      EnvFactory factory = EnvFactories.forServer(local.target(), config);
+      // On Ctrl-C the shutdown hook then ends our sessions first, so the server need not wait out its grace period.
+      local.closeBeforeStopping(factory);
+      return new ServerConnection(factory, local);
+    } catch (RuntimeException e) {
+      local.close();
+      throw e;
+    }
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofNanos(Math.round(seconds * 1e9));
+  }
+}

@@ -1,0 +1,226 @@
+package io.gymlink.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.gymlink.env.Env;
+import io.gymlink.train.Checkpoint;
+import io.gymlink.train.CheckpointException;
+import io.gymlink.train.CheckpointMismatchException;
+import io.gymlink.train.CheckpointStore;
+import io.gymlink.train.ConfigResolver;
+import io.gymlink.train.ProgressReporter;
+import io.gymlink.train.RunConfig;
+import io.gymlink.train.RunContext;
+import io.gymlink.train.Trainer;
+import io.gymlink.train.Versions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gymlink train}: trains DDPG on an environment of an env server, with the rl-zoo style presets, and writes
+ * metrics, the learning curve, evaluations and checkpoints to a run directory; {@code --resume} continues a run.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    versionProvider = GymlinkVersion.class,
+    sortOptions = false,
+    description = {"Trains a DDPG agent on a Gymnasium environment with a Box action space.",
+        "Config layers, later ones winning: code defaults < presets (hyperparams/ddpg.yml in the jar: 'default' and"
+            + " the env's section) < --config FILE < --set KEY=VALUE < --steps/--seed.",
+        "Writes DIR/metrics.csv, DIR/evaluations.csv, DIR/config.json, DIR/learning_curve.png and DIR/checkpoint/."},
+    footer = {"%nExamples:%n  gymlink train --env Pendulum-v1",
+        "  gymlink train --env Pendulum-v1 --steps 5000 --seed 3 --set netArch=[64,64] --out runs/quick",
+        "  gymlink train --resume runs/quick --steps 10000",
+        "%nExit codes: 0 ok, 1 environment or server error, 2 usage error (bad flag, config or checkpoint)."})
+public final class TrainCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** How long Ctrl-C waits for the checkpoint of an interrupted run. */
+  private static final long CHECKPOINT_ON_INTERRUPT_TIMEOUT_SECONDS = 60;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--env", paramLabel = "ID",
+      description = "Gymnasium environment id, e.g. Pendulum-v1 (required unless --resume).")
+  String envId;
+
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Environment steps to train for: totalTimesteps (default: the preset's, 20000 for Pendulum-v1)."
+          + " With --resume: the new total.")
+  Long steps;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Seed of the env's first reset, exploration, replay sampling and network initialisation"
+          + " (default: 0).")
+  Long seed;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML file with config keys (the same keys as the presets; flat or under the env id).")
+  Path configFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Sets one config key, e.g. --set gamma=0.99 --set netArch=[64,64] (repeatable).")
+  Map<String, String> sets = new LinkedHashMap<>();
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Run directory (default: runs/<env>-<yyyyMMdd-HHmmss> under the current directory).")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue the run in DIR from its last checkpoint (its config, unless --steps gives a new"
+          + " total); outputs go to DIR.")
+  Path resume;
+
+  @Mixin
+  EnvServerOptions serverOptions;
+
+  @Override
+  public Integer call() {
+    PrintWriter stdout = spec.commandLine().getOut();
+    Checkpoint checkpoint = resume == null ? null : loadCheckpoint();
+    RunConfig config = checkpoint == null ? resolveConfig() : resumedConfig(checkpoint);
+    String env = config.train().envId();
+    Path runDir = resume != null ? resume : out != null ? out : defaultRunDir(env);
+
+    try (ServerConnection connection = serverOptions.connect(List.of());
+        Env trainEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
+        Env evalEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
+        ProgressReporter progress = ProgressReporter.forConsole(env, config.train().logInterval())) {
+      LOG.info("env server: {}", connection.describe());
+      RunContext context = new RunContext(runDir, progress, Versions.current());
+      Trainer trainer;
+      try {
+        trainer = checkpoint == null
+            ? Trainer.start(config, trainEnv, evalEnv, context)
+            : Trainer.resume(resume, checkpoint, config, trainEnv, evalEnv, context);
+      } catch (CheckpointMismatchException | CheckpointException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      return runUntilDoneOrInterrupted(trainer, env, runDir, stdout);
+    }
+  }
+
+  /**
+   * Runs the trainer; on Ctrl-C or SIGTERM a shutdown hook asks it to stop, and holds the JVM's shutdown until the
+   * trainer has written its checkpoint, so that {@code --resume} continues from the moment of interruption.
+   */
+  private static int runUntilDoneOrInterrupted(Trainer trainer, String env, Path runDir, PrintWriter stdout) {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread stopper = new Thread(() -> {
+      trainer.requestStop();
+      try {
+        finished.await(CHECKPOINT_ON_INTERRUPT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gymlink-train-stopper");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      Trainer.Result result = trainer.run();
+      stdout.printf("%s: %d steps, %s%n", env, result.steps(), result.interrupted()
+          ? "interrupted; continue with: gymlink train --resume " + runDir
+          : "final evaluation " + result.finalEvaluation().summary());
+      stdout.printf("run directory: %s%n", runDir.toAbsolutePath().normalize());
+      stdout.flush();
+      return result.interrupted() ? GymlinkCli.EXIT_INTERRUPTED : 0;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already shutting down; the hook has run or is running and returns now.
+      }
+    }
+  }
+
+  private Checkpoint loadCheckpoint() {
+    if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--resume continues a run with its own config and directory; only --steps and server options may be"
+              + " given with it");
+    }
+    try {
+      return CheckpointStore.load(resume);
+    } catch (CheckpointException e) {
+      throw new ParameterException(spec.commandLine(), "--resume: " + e.getMessage(), e);
+    }
+  }
+
+  private RunConfig resolveConfig() {
+    if (envId == null) {
+      throw new ParameterException(spec.commandLine(), "missing --env (or --resume DIR)");
+    }
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    sets.forEach((key, value) -> overrides.put(key, parseValue(key, value)));
+    if (steps != null) {
+      overrides.put("totalTimesteps", steps);
+    }
+    if (seed != null) {
+      overrides.put("seed", seed);
+    }
+    try {
+      ConfigResolver.Resolved resolved = ConfigResolver.withBundledPresets().resolve(envId, configFile, overrides);
+      LOG.info("config for {} ({}):", envId, String.join(" < ", resolved.layers()));
+      logConfig(resolved.config());
+      return resolved.config();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private RunConfig resumedConfig(Checkpoint checkpoint) {
+    RunConfig config = checkpoint.config();
+    if (steps != null) {
+      if (steps <= checkpoint.numTimesteps()) {
+        throw new ParameterException(spec.commandLine(), "--steps " + steps + " must be above the checkpoint's "
+            + checkpoint.numTimesteps() + " steps");
+      }
+      Map<String, Object> map = config.toMap();
+      map.put("totalTimesteps", steps);
+      config = RunConfig.fromMap(map);
+    }
+    LOG.info("config for {} (from checkpoint {}{}):", config.train().envId(), resume,
+        steps == null ? "" : ", totalTimesteps from --steps");
+    logConfig(config);
+    return config;
+  }
+
+  private static void logConfig(RunConfig config) {
+    config.toMap().forEach((key, value) -> LOG.info("  {} = {}", key,
+        value instanceof int[] array ? java.util.Arrays.toString(array) : value));
+  }
+
+  private Object parseValue(String key, String value) {
+    try {
+      return YAML.readValue(value, Object.class);
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--set " + key + "=" + value + ": not a YAML value ("
+          + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+  }
+
+  static Path defaultRunDir(String envId) {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return Path.of("runs", envId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + stamp);
+  }
+}

@@ -1,0 +1,34 @@
+package io.gymlink.client;
+
+import io.gymlink.env.Env;
+import java.util.Map;
+
+/**
+ * Makes environments on one env server; closing it frees the connection (environments made by it must be closed
+ * first or are closed with it).
+ */
+public interface EnvFactory extends AutoCloseable {
+
+  /**
+   * Makes an environment, like {@code gymnasium.make}.
+   *
+   * @param envId registered id, e.g. {@code Pendulum-v1}
+   * @param kwargs keyword arguments for {@code gymnasium.make} (JSON-like values); empty for none
+   * @param maxEpisodeSteps time limit overriding the registered one, or {@code null} to keep it
+   * @throws io.gymlink.env.UnknownEnvironmentException if the server does not offer the id
+   * @throws io.gymlink.env.EnvServerUnavailableException if the server cannot be reached
+   */
+  Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps);
+
+  /** Makes an environment with its registered defaults. */
+  default Env make(String envId) {
+    return make(envId, Map.of(), null);
+  }
+
+  /** The server address, for messages, e.g. {@code 127.0.0.1:50051}. */
+  String target();
+
+  /** Frees the connection. Idempotent; never throws for a server that is already gone. */
+  @Override
+  void close();
+}

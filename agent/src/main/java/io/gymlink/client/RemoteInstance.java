@@ -1,0 +1,99 @@
+package io.gymlink.client;
+
+import io.gymlink.env.EnvServerException;
+import io.gymlink.env.EnvSpec;
+import io.gymlink.env.InvalidActionException;
+import io.gymlink.env.InvalidArgumentException;
+import io.gymlink.env.ResetResult;
+import io.gymlink.env.StepResult;
+import io.gymlink.env.spaces.Space;
+import io.gymlink.env.spaces.SpaceValue;
+import io.gymlink.proto.v1.JsonMap;
+import io.gymlink.proto.v1.MakeRequest;
+import io.gymlink.proto.v1.MakeResponse;
+import io.gymlink.proto.v1.ResetResponse;
+import io.gymlink.proto.v1.StepResponse;
+import io.gymlink.proto.v1.Value;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One environment instance on a server as both gRPC environments see it: its spaces and spec, action checks and the
+ * decoding of answers, with messages naming the environment.
+ *
+ * @param target the server address, {@code host:port}
+ * @param envId the environment id the instance was made from
+ * @param instanceId the server's id for the instance
+ * @param observationSpace the space observations belong to
+ * @param actionSpace the space actions must belong to
+ * @param spec the server's spec of the environment
+ */
+record RemoteInstance(
+    String target, String envId, String instanceId, Space observationSpace, Space actionSpace, EnvSpec spec) {
+
+  /** A make request, with kwargs checked to be JSON-like. */
+  static MakeRequest makeRequest(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
+    MakeRequest.Builder request = MakeRequest.newBuilder().setEnvId(envId).setKwargs(json(kwargs, envId, "kwargs"));
+    if (maxEpisodeSteps != null) {
+      if (maxEpisodeSteps < 1) {
+        throw new InvalidArgumentException("max_episode_steps for '" + envId + "' is " + maxEpisodeSteps
+            + ", expected at least 1");
+      }
+      request.setMaxEpisodeSteps(maxEpisodeSteps);
+    }
+    return request.build();
+  }
+
+  /** The instance described by a make answer. */
+  static RemoteInstance of(String target, String envId, MakeResponse response) {
+    try {
+      return new RemoteInstance(target, envId, response.getInstanceId(),
+          ProtoCodec.decodeSpace(response.getObservationSpace()), ProtoCodec.decodeSpace(response.getActionSpace()),
+          response.hasSpec() ? ProtoCodec.decodeSpec(response.getSpec()) : new EnvSpec(envId, null,
+              Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, null, null));
+    } catch (IllegalArgumentException e) {
+      throw new EnvServerException("env server at " + target + " described the spaces of '" + envId
+          + "' in a way this client cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reset options as a protocol map, or an {@link InvalidArgumentException} naming the environment. */
+  static JsonMap json(Map<String, Object> map, String envId, String what) {
+    try {
+      return ProtoCodec.encodeJson(map == null ? Map.of() : map);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(what + " for '" + envId + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The action on the wire, after checking it is in the action space (the same messages as the server). */
+  Value encodeAction(SpaceValue action) {
+    String problem = actionSpace.check(action);
+    if (problem != null) {
+      throw new InvalidActionException("action for '" + envId + "' " + problem);
+    }
+    return ProtoCodec.encodeValue(actionSpace, action);
+  }
+
+  ResetResult decodeReset(ResetResponse response) {
+    return new ResetResult(observation(response.getObservation()), ProtoCodec.decodeJson(response.getInfo()));
+  }
+
+  StepResult decodeStep(StepResponse response) {
+    return new StepResult(observation(response.getObservation()), response.getReward(), response.getTerminated(),
+        response.getTruncated(), ProtoCodec.decodeJson(response.getInfo()));
+  }
+
+  CallContext context(String operation, Duration timeout) {
+    return new CallContext(target, operation, envId, instanceId, timeout);
+  }
+
+  private SpaceValue observation(Value value) {
+    try {
+      return ProtoCodec.decodeValue(observationSpace, value);
+    } catch (IllegalArgumentException e) {
+      throw new EnvServerException("env server at " + target + " sent an observation for '" + envId
+          + "' (instance " + instanceId + ") that does not fit its observation space: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.gymlink.train;
+
+import io.gymlink.ddpg.DdpgLearner;
+import io.gymlink.ddpg.LearnerState;
+import java.util.function.UnaryOperator;
+
+/**
+ * The greedy policy of a trained learner: raw observation -> normalised with frozen statistics -> actor action.
+ * Used for evaluation during training and by {@code gymlink eval}.
+ */
+public final class DeterministicPolicy implements UnaryOperator<float[]> {
+
+  private final DdpgLearner learner;
+  private final ObservationNormalizer normalizer;
+
+  /** @param normalizer the observation normaliser, or null when observations are fed raw */
+  public DeterministicPolicy(DdpgLearner learner, ObservationNormalizer normalizer) {
+    this.learner = learner;
+    this.normalizer = normalizer;
+  }
+
+  /** Rebuilds the policy stored in a checkpoint (learner arrays and observation statistics). */
+  public static DeterministicPolicy fromCheckpoint(Checkpoint checkpoint) {
+    DdpgLearner learner = new DdpgLearner(checkpoint.observationDim(), checkpoint.actionSpace(),
+        checkpoint.config().ddpg(), new SplitMix64Random(checkpoint.config().train().seed()));
+    learner.load(new LearnerState(checkpoint.observationDim(), checkpoint.actionSpace().size(),
+        checkpoint.learnerUpdates(), checkpoint.learnerArrays()));
+    ObservationNormalizer normalizer = null;
+    if (checkpoint.normalizer() != null) {
+      normalizer = new ObservationNormalizer(checkpoint.observationDim());
+      checkpoint.normalizer().restoreInto(normalizer.stats());
+    }
+    return new DeterministicPolicy(learner, normalizer);
+  }
+
+  @Override
+  public float[] apply(float[] observation) {
+    return learner.predict(normalizer == null ? observation : normalizer.normalize(observation));
+  }
+}

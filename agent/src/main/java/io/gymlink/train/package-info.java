@@ -1,0 +1,11 @@
+/**
+ * The training loop and everything around it: {@link io.gymlink.train.Trainer} (collect, store, update, evaluate,
+ * checkpoint, log), its config ({@link io.gymlink.train.TrainConfig}, {@link io.gymlink.train.RunConfig},
+ * rl-zoo style presets via {@link io.gymlink.train.ConfigResolver}), observation normalisation, deterministic
+ * evaluation, checkpoints ({@link io.gymlink.train.CheckpointStore}), metrics CSV files, the learning-curve plot,
+ * progress display and the checkpointable RNG ({@link io.gymlink.train.SplitMix64Random}).
+ *
+ * <p>The learner itself ({@link io.gymlink.ddpg.DdpgLearner}) lives in {@code io.gymlink.ddpg}; the replay buffer in
+ * {@code io.gymlink.buffer}; exploration noise in {@code io.gymlink.noise}.
+ */
+package io.gymlink.train;

@@ -1,0 +1,145 @@
+package io.gymlink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.gymlink.client.ClientConfig;
+import io.gymlink.client.EnvFactories;
+import io.gymlink.client.EnvFactory;
+import io.gymlink.env.Env;
+import io.gymlink.env.UnknownEnvironmentException;
+import io.gymlink.testing.PythonEnvServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The challenge flow end to end: DDPG trains over HTTP (gym-http-api) on the real server, then {@code gymlink
+ * submit} runs the checkpoint through the real server in grader mode, and the grader's refusals reach the user.
+ */
+class SubmitCommandTest {
+
+  private static final String TOKEN = "t0k3n-alice";
+  private static final List<String> TINY = List.of("--set", "netArch=[16,16]", "--set", "learningStarts=50",
+      "--set", "batchSize=16", "--set", "bufferSize=1000", "--set", "evalEpisodes=1", "--set", "evalFreq=100",
+      "--set", "checkpointFreq=100");
+
+  @TempDir
+  static Path dir;
+
+  private static LocalEnvServer open;
+  private static LocalEnvServer grader;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens.txt"), "# rehearsal\n" + TOKEN + " alice\n");
+    open = PythonEnvServer.startServer("--http-port", "0");
+    grader = PythonEnvServer.startServer("--http-port", "0", "--grader", "--seeds", "11,12",
+        "--tokens", tokens.toString(), "--grader-version", SubmitCommand.OSIM_RL_VERSION);
+  }
+
+  @AfterAll
+  static void stop() {
+    open.close();
+    grader.close();
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run gymlink(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = GymlinkCli.commandLine(false);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static Path trainOverHttp(String envId, int steps, String... more) {
+    Path runDir = dir.resolve(envId + "-run");
+    List<String> args = new ArrayList<>(List.of("train", "--env", envId, "--steps", Integer.toString(steps),
+        "--seed", "3", "--server", open.httpTarget(), "--out", runDir.toString()));
+    args.addAll(TINY);
+    args.addAll(List.of(more));
+    Run trained = gymlink(args.toArray(String[]::new));
+    assertEquals(0, trained.exitCode(), trained.err());
+    return runDir;
+  }
+
+  @Test
+  void trainOverHttp_thenSubmitToGrader_printsEpisodesAndTheScore() {
+    Path runDir = trainOverHttp("Pendulum-v1", 150, "--set", "maxEpisodeSteps=50");
+    Run submitted = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+        runDir.toString());
+    assertEquals(0, submitted.exitCode(), submitted.err());
+    Matcher episodes = Pattern.compile("episode (\\d): return (-?[0-9.]+), length 200").matcher(submitted.out());
+    double total = 0;
+    int count = 0;
+    while (episodes.find()) {
+      total += Double.parseDouble(episodes.group(2));
+      count++;
+    }
+    assertEquals(2, count, "one episode per grader seed, each to Pendulum's time limit: " + submitted.out());
+    Matcher score = Pattern.compile("score (-?[0-9.]+)").matcher(submitted.out());
+    assertTrue(score.find(), submitted.out());
+    assertEquals(total / 2, Double.parseDouble(score.group(1)), 1e-2);
+  }
+
+  @Test
+  void submit_wrongToken_printsTheGradersError() {
+    Path runDir = trainOverHttp("MountainCarContinuous-v0", 60, "--set", "maxEpisodeSteps=30");
+    Run refused = gymlink("submit", "--grader", grader.httpTarget(), "--token", "stolen", "--checkpoint",
+        runDir.toString());
+    assertEquals(1, refused.exitCode());
+    assertEquals("gymlink submit: error: token 'stol...' is not registered with this grader", refused.err().strip());
+
+    Run oldVersion = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+        runDir.toString(), "--client-version", "2.1.5");
+    assertEquals(1, oldVersion.exitCode());
+    assertEquals("gymlink submit: error: osim-rl version '2.1.5' does not match the grader's '3.0.11'; install"
+        + " osim-rl==3.0.11", oldVersion.err().strip());
+  }
+
+  @Test
+  void submit_usageErrors_exit2() {
+    Run notHttp = gymlink("submit", "--grader", "127.0.0.1:5000", "--token", TOKEN, "--checkpoint", "x");
+    assertEquals(2, notHttp.exitCode());
+    assertTrue(notHttp.err().contains("--grader must be http://host:port"), notHttp.err());
+    Run noCheckpoint = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+        dir.resolve("missing").toString());
+    assertEquals(2, noCheckpoint.exitCode());
+    assertTrue(noCheckpoint.err().startsWith("gymlink submit: --checkpoint: "), noCheckpoint.err());
+  }
+
+  @Test
+  void osimL2M2019_trainAndSubmit_whenOsimRlIsInstalled() throws Exception {
+    try (EnvFactory probe = EnvFactories.forServer(open.httpTarget(), ClientConfig.defaults());
+        Env env = probe.make("L2M2019Env")) {
+      assertEquals(22, env.actionSpace() instanceof io.gymlink.env.spaces.BoxSpace b ? b.size() : -1);
+    } catch (UnknownEnvironmentException e) {
+      assumeTrue(false, "osim-rl is not installed in the env server's venv (pip install ./envserver-adapter[osim])");
+    }
+    Path runDir = trainOverHttp("L2M2019Env", 60, "--set", "maxEpisodeSteps=30");
+    Path tokens = Files.writeString(dir.resolve("osim-tokens.txt"), TOKEN + " alice\n");
+    try (LocalEnvServer osimGrader = PythonEnvServer.startServer("--http-port", "0", "--grader", "--seeds", "5",
+        "--tokens", tokens.toString())) {
+      Run submitted = gymlink("submit", "--grader", osimGrader.httpTarget(), "--token", TOKEN, "--checkpoint",
+          runDir.toString());
+      assertEquals(0, submitted.exitCode(), submitted.err());
+      assertTrue(submitted.out().contains("episode 1: return "), submitted.out());
+      assertTrue(submitted.out().matches("(?s).*score -?[0-9.]+\\s*"), submitted.out());
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.gymlink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gymlink.testing.PythonEnvServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code gymlink train} and {@code gymlink eval} as a user runs them, against the real Python env server. */
+class TrainAndEvalCommandTest {
+
+  @RegisterExtension
+  static final PythonEnvServer SERVER = PythonEnvServer.create();
+
+  private static final List<String> TINY = List.of("--set", "netArch=[16,16]", "--set", "learningStarts=50",
+      "--set", "batchSize=16", "--set", "bufferSize=1000", "--set", "evalEpisodes=1", "--set", "evalFreq=100",
+      "--set", "checkpointFreq=100", "--set", "maxEpisodeSteps=50");
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run gymlink(List<String> args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = GymlinkCli.commandLine(false);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static List<String> args(String... first) {
+    return new ArrayList<>(List.of(first));
+  }
+
+  @Test
+  void train_resume_eval_endToEnd(@TempDir Path dir) {
+    Path runDir = dir.resolve("run");
+    List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "200", "--seed", "4", "--server",
+        SERVER.target(), "--out", runDir.toString());
+    train.addAll(TINY);
+    Run trained = gymlink(train);
+    assertEquals(0, trained.exitCode(), trained.err());
+    assertTrue(trained.out().startsWith("Pendulum-v1: 200 steps, final evaluation "), trained.out());
+    for (String file : List.of("metrics.csv", "evaluations.csv", "config.json", "learning_curve.png",
+        "checkpoint/checkpoint.json", "checkpoint/learner.bin")) {
+      assertTrue(Files.exists(runDir.resolve(file)), file);
+    }
+
+    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "300", "--server",
+        SERVER.target()));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().startsWith("Pendulum-v1: 300 steps"), resumed.out());
+
+    Run evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "2", "--server",
+        SERVER.target()));
+    assertEquals(0, evaluated.exitCode(), evaluated.err());
+    assertTrue(evaluated.out().contains("episode 2: return "), evaluated.out());
+    assertTrue(evaluated.out().matches("(?s).*mean return -?[0-9.]+ ± [0-9.]+ over 2 episodes\\s*"),
+        evaluated.out());
+
+    Run mismatch = gymlink(args("eval", "--checkpoint", runDir.toString(), "--env", "MountainCarContinuous-v0",
+        "--server", SERVER.target()));
+    assertEquals(2, mismatch.exitCode());
+    assertTrue(mismatch.err().contains("does not fit this environment: env id is 'MountainCarContinuous-v0', "
+        + "checkpoint has 'Pendulum-v1'; observation size is 2, checkpoint has 3"), mismatch.err());
+  }
+
+  @Test
+  void train_unreachableServer_failsBeforeAnyWork(@TempDir Path dir) {
+    Path runDir = dir.resolve("never");
+    Run run = gymlink(args("train", "--env", "Pendulum-v1", "--server", "127.0.0.1:1", "--out",
+        runDir.toString(), "--make-timeout", "5"));
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.err().startsWith("gymlink train: error: cannot reach env server at 127.0.0.1:1"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertFalse(Files.exists(runDir));
+  }
+
+  @Test
+  void train_discreteActions_namesTheSpace(@TempDir Path dir) {
+    Run run = gymlink(args("train", "--env", "CartPole-v1", "--server", SERVER.target(), "--out",
+        dir.resolve("x").toString()));
+    assertEquals(1, run.exitCode());
+    assertEquals("gymlink train: error: DDPG needs a Box action space, but 'CartPole-v1' has Discrete(2)",
+        run.err().strip());
+  }
+
+  @Test
+  void train_usageErrors_exit2WithOneLine(@TempDir Path dir) {
+    Run noEnv = gymlink(args("train"));
+    assertEquals(2, noEnv.exitCode());
+    assertTrue(noEnv.err().startsWith("gymlink train: missing --env (or --resume DIR)"), noEnv.err());
+
+    Run typo = gymlink(args("train", "--env", "Pendulum-v1", "--set", "gama=0.9"));
+    assertEquals(2, typo.exitCode());
+    assertTrue(typo.err().startsWith("gymlink train: command-line flags has unknown key(s) [gama]"), typo.err());
+
+    Run invalid = gymlink(args("train", "--env", "Pendulum-v1", "--set", "tau=0"));
+    assertEquals(2, invalid.exitCode());
+    assertTrue(invalid.err().contains("tau must be in (0, 1], got 0.0"), invalid.err());
+
+    Run noCheckpoint = gymlink(args("train", "--resume", dir.resolve("nothing").toString()));
+    assertEquals(2, noCheckpoint.exitCode());
+    assertTrue(noCheckpoint.err().startsWith("gymlink train: --resume: checkpoint " + dir.resolve("nothing")
+        + " does not exist"), noCheckpoint.err());
+  }
+}

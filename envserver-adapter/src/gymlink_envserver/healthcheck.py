@@ -1,0 +1,50 @@
+"""Container health probe: asks a running env server's gRPC health service whether it is SERVING.
+
+Used by the Docker image's HEALTHCHECK (``python -m gymlink_envserver.healthcheck``). Exits 0 when the server
+answers SERVING, 1 otherwise, printing one line either way. The address defaults to the one the container's
+server listens on: ``GYMLINK_HOST`` / ``GYMLINK_PORT`` (a wildcard host is probed on loopback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+_WILDCARDS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def probe(target: str, service: str, timeout: float) -> tuple[bool, str]:
+    """Returns (serving, one-line description) for the health of ``service`` at ``target``."""
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        try:
+            reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        except grpc.RpcError as error:
+            detail = f"{error.code().name} {error.details()}"
+            return False, f"env server at {target} did not answer the health check: {detail}"
+    status = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+    return reply.status == health_pb2.HealthCheckResponse.SERVING, f"env server at {target} is {status}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: probe once and exit 0 (SERVING) or 1."""
+    parser = argparse.ArgumentParser(
+        prog="python -m gymlink_envserver.healthcheck", description=__doc__.splitlines()[0]
+    )
+    host = os.environ.get("GYMLINK_HOST", "127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1" if host in _WILDCARDS else host)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GYMLINK_PORT", "50051")))
+    parser.add_argument("--service", default="", help="health service name; '' is the whole server")
+    parser.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for the answer")
+    args = parser.parse_args(argv)
+    serving, line = probe(f"{args.host}:{args.port}", args.service, args.timeout)
+    print(line, flush=True)
+    return 0 if serving else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
