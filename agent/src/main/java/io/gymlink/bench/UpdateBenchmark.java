@@ -59,7 +59,8 @@ public final class UpdateBenchmark {
     for (int[] net : nets) {
       if (profile) {
         System.out.println();
-        System.out.println("Profile of " + Arrays.toString(net) + ", batch " + batchSize + " (" + label + "):");
+        String suffix = label.isEmpty() ? "" : " (" + label + ")";
+        System.out.println("Profile of " + Arrays.toString(net) + ", batch " + batchSize + suffix + ":");
         System.out.println();
         System.out.println("| phase | ms per update | share / speed |");
         System.out.println("|---|---|---|");
