@@ -10,11 +10,13 @@ import java.util.Random;
 
 /**
  * Measures milliseconds per DDPG gradient step (critic + actor + Polyak) on synthetic Pendulum-shaped batches and
- * prints one markdown table row per network: median, p90 and mean over the timed updates.
+ * prints one markdown table row per network: median, p90, p10 and mean over the timed updates, and the median
+ * single-observation {@code predict} time.
  *
  * <p>Usage: {@code UpdateBenchmark [--label TEXT] [--net 256,256] [--net 400,300] [--batch 256] [--obs 3] [--act 1]
- * [--warmup 100] [--updates 200] [--activation relu] [--header] [--profile]}; {@code --profile} prints where the time goes instead. Thread counts and the OpenBLAS kernel are fixed when the native
- * library loads, so the caller ({@code bin/bench-update}) runs one JVM per setting.
+ * [--warmup 100] [--updates 200] [--activation relu] [--header] [--profile]}; {@code --profile} prints where the
+ * time goes instead. Thread counts and the OpenBLAS kernel are fixed when the native library loads, so the caller
+ * ({@code bin/bench-update}) runs one JVM per setting.
  */
 public final class UpdateBenchmark {
   private UpdateBenchmark() {}
@@ -59,7 +61,8 @@ public final class UpdateBenchmark {
     for (int[] net : nets) {
       if (profile) {
         System.out.println();
-        System.out.println("Profile of " + Arrays.toString(net) + ", batch " + batchSize + " (" + label + "):");
+        String suffix = label.isEmpty() ? "" : " (" + label + ")";
+        System.out.println("Profile of " + Arrays.toString(net) + ", batch " + batchSize + suffix + ":");
         System.out.println();
         System.out.println("| phase | ms per update | share / speed |");
         System.out.println("|---|---|---|");

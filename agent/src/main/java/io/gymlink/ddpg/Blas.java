@@ -51,7 +51,8 @@ final class Blas {
   static String describeRuntime() {
     String coreType = System.getenv("OPENBLAS_CORETYPE");
     String kernel = coreType == null || coreType.isBlank()
-        ? "OPENBLAS_CORETYPE unset (OpenBLAS 0.3.19 auto-detects, often a slow SSE-era kernel such as Prescott or Barcelona on virtual CPUs; bin/openblas-env sets it from the CPU flags)"
+        ? "OPENBLAS_CORETYPE unset (OpenBLAS 0.3.19 auto-detects, often a slow SSE-era kernel such as Prescott or"
+            + " Barcelona on virtual CPUs; bin/openblas-env sets it from the CPU flags)"
         : "OPENBLAS_CORETYPE=" + coreType;
     return "BLAS: " + openblas_nolapack.OPENBLAS_VERSION.trim() + " (org.bytedeco, as shipped with ND4J), " + kernel
         + ", " + threads() + " thread(s) (OPENBLAS_NUM_THREADS=" + envOrUnset("OPENBLAS_NUM_THREADS")
