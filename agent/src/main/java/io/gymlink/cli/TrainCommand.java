@@ -82,6 +82,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Sets one config key, e.g. --set gamma=0.99 --set netArch=[64,64] (repeatable).")
   Map<String, String> sets = new LinkedHashMap<>();
 
+  @Option(names = "--save-replay-buffer",
+      description = "Include the replay buffer in checkpoints (saveReplayBuffer=true), so that --resume continues"
+          + " with the same transitions; larger checkpoints (bufferSize x transition size).")
+  boolean saveReplayBuffer;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "Run directory (default: runs/<env>-<yyyyMMdd-HHmmss> under the current directory).")
   Path out;
@@ -154,7 +159,8 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private Checkpoint loadCheckpoint() {
-    if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null) {
+    if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null
+        || saveReplayBuffer) {
       throw new ParameterException(spec.commandLine(),
           "--resume continues a run with its own config and directory; only --steps and server options may be"
               + " given with it");
@@ -177,6 +183,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (seed != null) {
       overrides.put("seed", seed);
+    }
+    if (saveReplayBuffer) {
+      overrides.put("saveReplayBuffer", true);
     }
     try {
       ConfigResolver.Resolved resolved = ConfigResolver.withBundledPresets().resolve(envId, configFile, overrides);

@@ -76,6 +76,26 @@ class TrainAndEvalCommandTest {
   }
 
   @Test
+  void train_saveReplayBufferFlag_writesTheBufferOnlyWhenAsked(@TempDir Path dir) {
+    Path with = dir.resolve("with");
+    List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
+        "--out", with.toString(), "--save-replay-buffer");
+    train.addAll(TINY);
+    Run saved = gymlink(train);
+    assertEquals(0, saved.exitCode(), saved.err());
+    assertTrue(Files.exists(with.resolve("checkpoint/replay_buffer.bin")), "replay_buffer.bin with the flag");
+
+    Path without = dir.resolve("without");
+    List<String> plain = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
+        "--out", without.toString());
+    plain.addAll(TINY);
+    Run unsaved = gymlink(plain);
+    assertEquals(0, unsaved.exitCode(), unsaved.err());
+    assertTrue(Files.exists(without.resolve("checkpoint/checkpoint.json")));
+    assertTrue(!Files.exists(without.resolve("checkpoint/replay_buffer.bin")), "no replay_buffer.bin without it");
+  }
+
+  @Test
   void train_unreachableServer_failsBeforeAnyWork(@TempDir Path dir) {
     Path runDir = dir.resolve("never");
     Run run = gymlink(args("train", "--env", "Pendulum-v1", "--server", "127.0.0.1:1", "--out",
