@@ -26,7 +26,6 @@ import io.gymlink.testing.PythonEnvServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,12 +40,7 @@ class GrpcEnvErrorsTest {
 
   @BeforeAll
   static void connect() {
-    factory = SERVER.factory();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    factory.close();
+    factory = SERVER.sharedFactory();
   }
 
   @Test

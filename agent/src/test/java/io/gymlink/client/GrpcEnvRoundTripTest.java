@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,12 +48,7 @@ class GrpcEnvRoundTripTest {
 
   @BeforeAll
   static void connect() {
-    factory = SERVER.factory();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    factory.close();
+    factory = SERVER.sharedFactory();
   }
 
   static Stream<Arguments> spaces() {

@@ -33,6 +33,7 @@ public final class PythonEnvServer implements BeforeAllCallback, AfterAllCallbac
 
   private final List<String> extraArgs;
   private LocalEnvServer server;
+  private GrpcEnvFactory sharedFactory;
 
   private PythonEnvServer(List<String> extraArgs) {
     this.extraArgs = List.copyOf(extraArgs);
@@ -76,6 +77,10 @@ public final class PythonEnvServer implements BeforeAllCallback, AfterAllCallbac
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (sharedFactory != null) {
+      sharedFactory.close();
+      sharedFactory = null;
+    }
     if (server != null) {
       server.close();
       server = null;
@@ -95,6 +100,14 @@ public final class PythonEnvServer implements BeforeAllCallback, AfterAllCallbac
   public LocalEnvServer process() {
     target();
     return server;
+  }
+
+  /** One factory with default deadlines for the whole test class; the extension closes it after the class. */
+  public GrpcEnvFactory sharedFactory() {
+    if (sharedFactory == null) {
+      sharedFactory = factory();
+    }
+    return sharedFactory;
   }
 
   /** A factory on the server with default deadlines; the caller closes it. */

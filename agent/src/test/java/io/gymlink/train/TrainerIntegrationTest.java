@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +34,7 @@ class TrainerIntegrationTest {
 
   @BeforeAll
   static void connect() {
-    factory = SERVER.factory();
-  }
-
-  @AfterAll
-  static void disconnect() {
-    factory.close();
+    factory = SERVER.sharedFactory();
   }
 
   /** Pendulum with tiny nets and 50-step episodes (time-limit truncations), small enough for CI. */
