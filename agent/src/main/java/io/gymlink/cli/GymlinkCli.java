@@ -20,8 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "gymlink",
     mixinStandardHelpOptions = true,
     versionProvider = GymlinkVersion.class,
-    description = "Runs agents against Gymnasium environments served over gRPC by a gymlink env server%n"
-        + "(or over HTTP by any gym-http-api server).%n"
+    description = "Runs agents against Gymnasium environments served over gRPC by a gymlink env server, or over"
+        + " HTTP by any gym-http-api server.%n"
         + "Without --server, commands start a local env server themselves and stop it when they exit.",
     subcommands = {
         CommandLine.HelpCommand.class, ListCommand.class, RolloutCommand.class, TrainCommand.class,
