@@ -117,3 +117,21 @@ def test_cli_signal_stopsCleanlyWithExit0(process, signum):
     log = process.stderr.read().decode()
     assert f"received {signum.name}, shutting down" in log
     assert "stopped; closed 0 instance(s) at shutdown" in log
+
+
+def test_cli_exitWithStdin_stopsWhenStdinCloses():
+    proc = subprocess.Popen([str(SCRIPT), "--port", "0", "--grace", "1", "--exit-with-stdin"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert LISTENING.match(read_line(proc.stdout, STARTUP_SECONDS))
+        time.sleep(0.5)
+        assert proc.poll() is None, "the server stopped while its stdin was still open"
+        proc.stdin.close()
+        assert proc.wait(15) == 0
+        assert "standard input closed" in proc.stderr.read().decode()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
     parser.add_argument("--test-envs", action="store_true",
                         help="register and allow the GymlinkTest/* environments used by the test suites")
+    parser.add_argument("--exit-with-stdin", action="store_true",
+                        help="stop when standard input reaches end of file: a launcher that holds a pipe to it "
+                             "takes the server down with it, even when the launcher is killed")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
                         help="log level (default: %(default)s)")
     http_options.add_arguments(parser)
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gymlink-envserver http listening on {http.target}", flush=True)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda received, _frame: _request_stop(stop, received))
+    if args.exit_with_stdin:
+        threading.Thread(target=_stop_at_stdin_eof, args=(stop,), name="stdin-watch", daemon=True).start()
     logger.info("serving %d allowed environment(s) with %d worker threads",
                 len(server.table.allowlist.ids()), config.workers)
     print(f"gymlink-envserver listening on {server.target}", flush=True)
@@ -86,6 +91,17 @@ def main(argv: list[str] | None = None) -> int:
         http.stop()
     server.stop()
     return 0
+
+
+def _stop_at_stdin_eof(stop: threading.Event) -> None:
+    """Blocks until standard input closes (the launcher exited or died), then asks the server to stop."""
+    try:
+        while sys.stdin.buffer.read1(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    logger.info("standard input closed (the launcher is gone), shutting down")
+    stop.set()
 
 
 def _request_stop(stop: threading.Event, signum: int) -> None:

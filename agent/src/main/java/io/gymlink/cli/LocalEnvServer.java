@@ -89,7 +89,9 @@ public final class LocalEnvServer implements AutoCloseable {
   public static LocalEnvServer start(List<String> command, List<String> extraArgs, Duration startTimeout,
       PrintStream serverLog) {
     List<String> argv = new ArrayList<>(command);
-    argv.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+    // --exit-with-stdin: the server stops when our pipe to its stdin closes, so it never outlives us, not even
+    // when this JVM is killed with SIGKILL and no shutdown hook runs.
+    argv.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--exit-with-stdin"));
     argv.addAll(extraArgs);
     Process process;
     try {

@@ -11,8 +11,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -94,6 +96,21 @@ class RolloutCommandTest {
 
   @Test
   void rollout_terminatedMidRun_stopsItsLocalServer() throws Exception {
+    // SIGTERM: the same shutdown path as Ctrl-C; the shutdown hook stops the server before gymlink exits.
+    long serverPid = startRolloutThenEnd(cli -> cli.destroy(), Duration.ZERO);
+    assertFalse(isAlive(serverPid), "local env server " + serverPid + " outlived gymlink");
+  }
+
+  @Test
+  void rollout_killedMidRun_itsLocalServerExitsToo() throws Exception {
+    // SIGKILL runs no shutdown hook: the server notices that its standard input (a pipe from gymlink) closed.
+    long serverPid = startRolloutThenEnd(cli -> cli.destroyForcibly(), Duration.ofSeconds(20));
+    assertFalse(isAlive(serverPid), "local env server " + serverPid + " outlived a killed gymlink");
+  }
+
+  /** Starts {@code gymlink rollout} in its own JVM, ends it mid-run, and returns its local server's pid. */
+  private static long startRolloutThenEnd(Consumer<Process> end, Duration serverExitWait)
+      throws Exception {
     Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), GymlinkCli.class.getName(), "rollout", "--env", "Pendulum-v1",
         "--episodes", "1000000", "--envserver-command", String.join(" ", PythonEnvServer.command()))
@@ -107,14 +124,21 @@ class RolloutCommandTest {
         }
       }
       assertTrue(serverPid > 0, "no local server pid printed");
-      assertTrue(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false));
-      cli.destroy();  // SIGTERM: the same shutdown path as Ctrl-C
+      assertTrue(isAlive(serverPid));
+      end.accept(cli);
       assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "gymlink did not exit");
-      assertFalse(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false),
-          "local env server " + serverPid + " outlived gymlink");
+      long deadline = System.nanoTime() + serverExitWait.toNanos();
+      while (isAlive(serverPid) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      return serverPid;
     } finally {
       cli.destroyForcibly();
     }
+  }
+
+  private static boolean isAlive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   @Test
