@@ -105,7 +105,7 @@ def test_encodeSpace_unsupported_raisesNamingTheSpace(space):
 
 def test_decodeTensor_wrongByteCount_raisesExpectedVersusActual():
     tensor = pb.Tensor(dtype=pb.FLOAT32, shape=[3], data=b"\0" * 10)
-    with pytest.raises(InvalidArgument, match=r"shape \(3,\) and dtype float32 has 10 data bytes, expected 12"):
+    with pytest.raises(InvalidArgument, match=r"shape \[3\] and dtype float32 has 10 data bytes, expected 12"):
         codec.decode_tensor(tensor)
 
 

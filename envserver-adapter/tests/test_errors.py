@@ -67,16 +67,16 @@ def test_make_nonPositiveMaxEpisodeSteps_invalidArgument(stub):
 
 
 @pytest.mark.parametrize(("action", "pattern"), [
-    (tensor_value([0.1, 0.2, 0.3], np.float32), r"^action for 'Pendulum-v1' has shape \(3,\), expected \(1,\)$"),
+    (tensor_value([0.1, 0.2, 0.3], np.float32), r"^action for 'Pendulum-v1' has shape \[3\], expected \[1\]$"),
     (tensor_value([np.nan], np.float32), r"^action for 'Pendulum-v1' is NaN at index 0$"),
     (tensor_value([3.5], np.float32),
      r"^action for 'Pendulum-v1' has 3\.5 at index 0, above the upper bound 2\.0$"),
     (tensor_value([-2.5], np.float64),
      r"^action for 'Pendulum-v1' has -2\.5 at index 0, below the lower bound -2\.0$"),
     (pb.Value(tuple=pb.ValueList(items=[tensor_value([0.0], np.float32)])),
-     r"^action for 'Pendulum-v1' is a Tuple value of 1 items, expected a Box value of shape \(1,\)$"),
+     r"^action for 'Pendulum-v1' is a Tuple value of 1 items, expected a Box value of shape \[1\]$"),
     (pb.Value(tensor=pb.Tensor(dtype=pb.FLOAT32, shape=[1], data=b"\0\0")),
-     r"^tensor of shape \(1,\) and dtype float32 has 2 data bytes, expected 4$"),
+     r"^tensor of shape \[1\] and dtype float32 has 2 data bytes, expected 4$"),
     (pb.Value(), r"^value is empty, expected a tensor, tuple or dict$"),
 ], ids=["shape", "nan", "above", "below", "kind", "bytes", "empty"])
 def test_step_badBoxAction_invalidArgument(stub, pendulum, action, pattern):
@@ -86,7 +86,7 @@ def test_step_badBoxAction_invalidArgument(stub, pendulum, action, pattern):
 @pytest.mark.parametrize(("action", "pattern"), [
     (tensor_value(2), r"^action for 'CartPole-v1' is 2, expected an integer in \[0, 1\]$"),
     (tensor_value(1.0), r"^action for 'CartPole-v1' has dtype float64, expected an integer dtype such as int64$"),
-    (tensor_value([1]), r"^action for 'CartPole-v1' has shape \(1,\), expected a scalar \(\) in \[0, 1\]$"),
+    (tensor_value([1]), r"^action for 'CartPole-v1' has shape \[1\], expected a scalar \[\] in \[0, 1\]$"),
 ], ids=["range", "dtype", "shape"])
 def test_step_badDiscreteAction_invalidArgument(stub, action, pattern):
     made = make(stub, "CartPole-v1")

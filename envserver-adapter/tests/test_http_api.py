@@ -156,8 +156,8 @@ def test_errors_are400WithMessage(api, method, route, body, message):
 
 
 @pytest.mark.parametrize(("action", "message"), [
-    ([0.5, 0.5], r"^action for 'Pendulum-v1' has shape \(2,\), expected \(1,\)$"),
-    ([[0.5]], r"^action for 'Pendulum-v1' has shape \(1, 1\), expected \(1,\)$"),
+    ([0.5, 0.5], r"^action for 'Pendulum-v1' has shape \[2\], expected \[1\]$"),
+    ([[0.5]], r"^action for 'Pendulum-v1' has shape \[1, 1\], expected \[1\]$"),
     ([None], "^action for 'Pendulum-v1' is NaN at index 0$"),
     ([3.0], r"^action for 'Pendulum-v1' has 3.0 at index 0, above the upper bound 2.0$"),
     ([[1], [1, 2]], "^action for 'Pendulum-v1' is .*, expected a number or a rectangular nested list"),

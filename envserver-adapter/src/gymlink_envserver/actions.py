@@ -1,6 +1,6 @@
 """Checks a decoded action against a Gymnasium action space and converts it to the space's native form.
 
-Problems are phrased like the Java client's ``Space.check``: "has shape (3,), expected (1,)", "item 0 has ...",
+Problems are phrased exactly like the Java client's ``Space.check``: "has shape [3], expected [1]", "item 0 has ...",
 "entry 'x' is NaN at index 1". :func:`conform` prefixes them with the environment id.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from gymlink_envserver.errors import InvalidAction, UnsupportedSpace
+from gymlink_envserver.errors import InvalidAction, UnsupportedSpace, shape_text
 
 _INTEGER_KINDS = "iub"
 
@@ -72,7 +72,7 @@ def _tensor(value: Any, expected: str) -> np.ndarray:
 
 def _check_shape(value: np.ndarray, shape: tuple[int, ...]) -> None:
     if value.shape != tuple(shape):
-        raise _Problem(f"has shape {value.shape}, expected {tuple(shape)}")
+        raise _Problem(f"has shape {shape_text(value.shape)}, expected {shape_text(shape)}")
 
 
 def _check_integer(value: np.ndarray, space_dtype: np.dtype) -> None:
@@ -81,7 +81,7 @@ def _check_integer(value: np.ndarray, space_dtype: np.dtype) -> None:
 
 
 def _conform_box(space: spaces.Box, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a Box value of shape {space.shape}")
+    array = _tensor(value, f"a Box value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     allowed_kinds = {"f": "fiub", "b": "bi"}.get(space.dtype.kind)
     if allowed_kinds is None:
@@ -109,7 +109,7 @@ def _conform_discrete(space: spaces.Discrete, value: Any) -> np.int64:
     first, last = int(space.start), int(space.start + space.n - 1)
     array = _tensor(value, f"a Discrete value in [{first}, {last}]")
     if array.shape != ():
-        raise _Problem(f"has shape {array.shape}, expected a scalar () in [{first}, {last}]")
+        raise _Problem(f"has shape {shape_text(array.shape)}, expected a scalar [] in [{first}, {last}]")
     _check_integer(array, space.dtype)
     number = int(array)
     if not first <= number <= last:
@@ -118,7 +118,7 @@ def _conform_discrete(space: spaces.Discrete, value: Any) -> np.int64:
 
 
 def _conform_multi_discrete(space: spaces.MultiDiscrete, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a MultiDiscrete value of shape {space.shape}")
+    array = _tensor(value, f"a MultiDiscrete value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     _check_integer(array, space.dtype)
     flat = array.reshape(-1).astype(np.int64)
@@ -132,7 +132,7 @@ def _conform_multi_discrete(space: spaces.MultiDiscrete, value: Any) -> np.ndarr
 
 
 def _conform_multi_binary(space: spaces.MultiBinary, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a MultiBinary value of shape {space.shape}")
+    array = _tensor(value, f"a MultiBinary value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     _check_integer(array, space.dtype)
     flat = array.reshape(-1)

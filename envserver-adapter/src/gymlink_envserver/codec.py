@@ -16,7 +16,7 @@ import numpy as np
 from gymnasium import spaces
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
-from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace
+from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace, shape_text
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +85,11 @@ def decode_tensor(tensor: pb.Tensor) -> np.ndarray:
     dtype = dtype_from_proto(tensor.dtype)
     shape = tuple(tensor.shape)
     if any(dim < 0 for dim in shape):
-        raise InvalidArgument(f"tensor has shape {shape} with a negative dimension")
+        raise InvalidArgument(f"tensor has shape {shape_text(shape)} with a negative dimension")
     expected = math.prod(shape) * dtype.itemsize
     if len(tensor.data) != expected:
         raise InvalidArgument(
-            f"tensor of shape {shape} and dtype {dtype.name} has {len(tensor.data)} data bytes, expected {expected}")
+            f"tensor of shape {shape_text(shape)} and dtype {dtype.name} has {len(tensor.data)} data bytes, expected {expected}")
     return np.frombuffer(tensor.data, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 
 

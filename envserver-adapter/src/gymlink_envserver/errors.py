@@ -6,6 +6,8 @@ transport turns an :class:`EnvServerError` into its own status (gRPC status code
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class EnvServerError(Exception):
     """Base of every error the server reports to a client.
@@ -83,3 +85,8 @@ class EnvironmentFailed(_CodedError):
     """The environment itself raised; the message names the env id, instance and exception, never a traceback."""
 
     code = "INTERNAL"
+
+
+def shape_text(shape: Iterable[int]) -> str:
+    """A shape as the Java client writes it (``[3]``, ``[2, 3]``, ``[]``), so both sides give the same messages."""
+    return "[" + ", ".join(str(int(d)) for d in tuple(shape)) + "]"

@@ -29,6 +29,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every bad input, checked by the client or by the real Python server, ends in the right exception and message. */
 class GrpcEnvErrorsTest {
@@ -95,6 +97,36 @@ class GrpcEnvErrorsTest {
       InvalidActionException e = assertThrows(InvalidActionException.class, () -> env.step(bad));
       assertEquals("action for 'GymlinkTest/CompositeAction-v0' item 2 entry 'x' has 3.0 at index 1, above the"
           + " upper bound 1.0", e.getMessage());
+    }
+  }
+
+  static List<BoxValue> badPendulumActions() {
+    return List.of(BoxValue.of(0.1f, 0.2f, 0.3f), new BoxValue(new float[] {0.5f}, new int[] {1, 1}),
+        BoxValue.of(2.5f), BoxValue.of(-3f), BoxValue.of(Float.NaN));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badPendulumActions")
+  void step_badAction_clientAndServerGiveTheSameMessage(BoxValue action) {
+    String clientMessage;
+    try (Env env = resetPendulum()) {
+      clientMessage = assertThrows(InvalidActionException.class, () -> env.step(action)).getMessage();
+    }
+    // The same action sent past the client's check: the server's own words.
+    LockstepSession session = new LockstepSession(factory.channel());
+    try {
+      var made = session.call(SessionRequest.newBuilder()
+          .setMake(RemoteInstance.makeRequest("Pendulum-v1", Map.of(), null)), context("make", null));
+      String instance = made.getMake().getInstanceId();
+      session.call(SessionRequest.newBuilder().setReset(io.gymlink.proto.v1.ResetRequest.newBuilder()
+          .setInstanceId(instance)), context("reset", instance));
+      Value raw = ProtoCodec.encodeValue(ProtoCodec.decodeSpace(made.getMake().getActionSpace()), action);
+      InvalidActionException server = assertThrows(InvalidActionException.class, () -> session.call(
+          SessionRequest.newBuilder().setStep(StepRequest.newBuilder().setInstanceId(instance).setAction(raw)),
+          context("step", instance)));
+      assertEquals(clientMessage, server.getMessage());
+    } finally {
+      session.close();
     }
   }
 

@@ -146,7 +146,7 @@ class HttpGymEnvTest {
       env.reset(0);
       InvalidActionException e = assertThrows(InvalidActionException.class,
           () -> env.post("step/", Map.of("action", List.of(0.1, 0.2))));
-      assertEquals("action for 'Pendulum-v1' has shape (2,), expected (1,)", e.getMessage());
+      assertEquals("action for 'Pendulum-v1' has shape [2], expected [1]", e.getMessage());
     }
   }
 
