@@ -89,7 +89,8 @@ def decode_tensor(tensor: pb.Tensor) -> np.ndarray:
     expected = math.prod(shape) * dtype.itemsize
     if len(tensor.data) != expected:
         raise InvalidArgument(
-            f"tensor of shape {shape_text(shape)} and dtype {dtype.name} has {len(tensor.data)} data bytes, expected {expected}")
+            f"tensor of shape {shape_text(shape)} and dtype {dtype.name} has {len(tensor.data)} data bytes, "
+            f"expected {expected}")
     return np.frombuffer(tensor.data, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 
 
