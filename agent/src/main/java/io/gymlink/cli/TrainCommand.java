@@ -8,11 +8,13 @@ import io.gymlink.train.CheckpointException;
 import io.gymlink.train.CheckpointMismatchException;
 import io.gymlink.train.CheckpointStore;
 import io.gymlink.train.ConfigResolver;
+import io.gymlink.train.DdpgSpaces;
 import io.gymlink.train.ProgressReporter;
 import io.gymlink.train.RunConfig;
 import io.gymlink.train.RunContext;
 import io.gymlink.train.Trainer;
 import io.gymlink.train.Versions;
+import io.gymlink.vector.VectorEnv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,6 +51,7 @@ import picocli.CommandLine.Spec;
     footer = {"%nExamples:%n  gymlink train --env Pendulum-v1",
         "  gymlink train --env Pendulum-v1 --steps 5000 --seed 3 --set netArch=[64,64] --out runs/quick",
         "  gymlink train --env HalfCheetah-v5 --algo td3",
+        "  gymlink train --env Pendulum-v1 --num-envs 8 --async",
         "  gymlink train --resume runs/quick --steps 10000",
         "%nExit codes: 0 ok, 1 environment or server error, 2 usage error (bad flag, config or checkpoint)."})
 public final class TrainCommand implements Callable<Integer> {
@@ -95,6 +98,19 @@ public final class TrainCommand implements Callable<Integer> {
           + " fits in 1 GiB.")
   boolean saveReplayBuffer;
 
+  @Option(names = "--num-envs", paramLabel = "N",
+      description = "Training envs stepped together (numEnvs, SB3 n_envs; default 1). trainFreq then counts vector"
+          + " steps of N transitions, learningStarts counts transitions, gradientSteps -1 is one gradient step per"
+          + " transition. Evaluation keeps its own single env.")
+  Integer numEnvs;
+
+  @Option(names = "--async",
+      description = "Asynchronous collection (asyncCollection=true): a collector thread keeps every env busy with"
+          + " the latest actor while the learner trains continuously, holding the replay ratio, gradientSteps /"
+          + " (trainFreq x numEnvs) or 1 for gradientSteps -1, on average. Faster with slow envs or many of them;"
+          + " runs are no longer bit-reproducible.")
+  boolean asyncCollection;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "Run directory (default: runs/<env>-<yyyyMMdd-HHmmss> under the current directory).")
   Path out;
@@ -118,9 +134,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume != null) {
       reuseRecordedServer();
     }
+    Integer maxEpisodeSteps = config.train().maxEpisodeSteps();
     try (ServerConnection connection = serverOptions.connect(List.of());
-        Env trainEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
-        Env evalEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
+        Env evalEnv = connection.factory().make(env, Map.of(), maxEpisodeSteps);
+        VectorEnv trainEnvs = makeTrainEnvs(connection, env, evalEnv, config);
         ProgressReporter progress = ProgressReporter.forConsole(env, config.train().logInterval())) {
       LOG.info("env server: {}", connection.describe());
       RunContext context = new RunContext(runDir, progress, Versions.current(),
@@ -128,13 +145,24 @@ public final class TrainCommand implements Callable<Integer> {
       Trainer trainer;
       try {
         trainer = checkpoint == null
-            ? Trainer.start(config, trainEnv, evalEnv, context)
-            : Trainer.resume(resume, checkpoint, config, trainEnv, evalEnv, context);
+            ? Trainer.start(config, trainEnvs, evalEnv, context)
+            : Trainer.resume(resume, checkpoint, config, trainEnvs, evalEnv, context);
       } catch (CheckpointMismatchException | CheckpointException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       return runUntilDoneOrInterrupted(trainer, env, runDir, stdout);
     }
+  }
+
+  /** The training envs, after checking on the evaluation env that DDPG can use the env's spaces at all. */
+  private static VectorEnv makeTrainEnvs(ServerConnection connection, String env, Env evalEnv, RunConfig config) {
+    DdpgSpaces.requireBoundedBoxActions(env, evalEnv.actionSpace());
+    DdpgSpaces.requireBoxObservations(env, evalEnv.observationSpace());
+    int numEnvs = config.offPolicy().numEnvs();
+    if (numEnvs > 1) {
+      LOG.info("making {} training envs of {}", numEnvs, env);
+    }
+    return connection.makeVector(env, numEnvs, config.train().maxEpisodeSteps());
   }
 
   /**
@@ -174,8 +202,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null
         || saveReplayBuffer || !"ddpg".equals(algo)) {
       throw new ParameterException(spec.commandLine(),
-          "--resume continues a run with its own config and directory; only --steps and server options may be"
-              + " given with it");
+          "--resume continues a run with its own config and directory; only --steps, --num-envs, --async and"
+              + " server options may be given with it");
     }
     try {
       return CheckpointStore.load(resume);
@@ -199,6 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (saveReplayBuffer) {
       overrides.put("saveReplayBuffer", true);
     }
+    putCollectionFlags(overrides);
     try {
       ConfigResolver.Resolved resolved =
           ConfigResolver.withBundledPresets(algo).resolve(envId, configFile, overrides);
@@ -210,19 +239,35 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** --num-envs and --async, which a resumed run may change too (they do not change what is learned). */
+  private void putCollectionFlags(Map<String, Object> overrides) {
+    if (numEnvs != null) {
+      overrides.put("numEnvs", numEnvs);
+    }
+    if (asyncCollection) {
+      overrides.put("asyncCollection", true);
+    }
+  }
+
   private RunConfig resumedConfig(Checkpoint checkpoint) {
     RunConfig config = checkpoint.config();
+    Map<String, Object> map = config.toMap();
     if (steps != null) {
       if (steps <= checkpoint.numTimesteps()) {
         throw new ParameterException(spec.commandLine(), "--steps " + steps + " must be above the checkpoint's "
             + checkpoint.numTimesteps() + " steps");
       }
-      Map<String, Object> map = config.toMap();
       map.put("totalTimesteps", steps);
+    }
+    putCollectionFlags(map);
+    try {
       config = RunConfig.fromMap(map);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     LOG.info("config for {} (from checkpoint {}{}):", config.train().envId(), resume,
-        steps == null ? "" : ", totalTimesteps from --steps");
+        steps == null && numEnvs == null && !asyncCollection ? "" : ", with the command line's --steps, --num-envs"
+            + " or --async");
     logConfig(config);
     return config;
   }

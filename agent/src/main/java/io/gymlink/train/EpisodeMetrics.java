@@ -11,6 +11,8 @@ package io.gymlink.train;
  * @param actorLoss mean actor loss over the actor updates since the previous row (NaN if none)
  * @param meanQ mean Q estimate of the sampled batches since the previous row (NaN if none)
  * @param stepsPerSecond environment steps per second of wall time since the previous row
+ * @param env the training env (0..numEnvs-1) the episode ran in
+ * @param replayRatio gradient steps per transition collected since updates began this session (NaN before)
  */
 public record EpisodeMetrics(
     long step,
@@ -20,4 +22,6 @@ public record EpisodeMetrics(
     double criticLoss,
     double actorLoss,
     double meanQ,
-    double stepsPerSecond) {}
+    double stepsPerSecond,
+    int env,
+    double replayRatio) {}

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * Turns finished training episodes and gradient steps into {@code metrics.csv} rows: the episode's return and
  * length, the learner's mean losses and Q since the previous row, and the env-steps/s in between. Keeps the last
- * returns for the progress display.
+ * returns for the progress display. Not thread-safe: with asynchronous collection its owner locks around it.
  */
 final class EpisodeRecorder {
 
@@ -44,15 +44,18 @@ final class EpisodeRecorder {
     }
   }
 
-  /** Writes the row of an episode that ended at {@code step}. */
-  void recordEpisode(long step, long episode, double episodeReturn, int length) {
+  /**
+   * Writes the row of an episode that ended at {@code step} in training env {@code env}; {@code replayRatio} is
+   * the run's gradient steps per transition so far.
+   */
+  void recordEpisode(long step, long episode, double episodeReturn, int length, int env, double replayRatio) {
     long now = nanoClock.getAsLong();
     double stepsPerSecond = (step - rowStartStep) / Math.max(1e-9, (now - rowStartNanos) / 1e9);
     metrics.write(new EpisodeMetrics(step, episode, episodeReturn, length,
         updates == 0 ? Double.NaN : criticLoss / updates,
         actorUpdates == 0 ? Double.NaN : actorLoss / actorUpdates,
         updates == 0 ? Double.NaN : meanQ / updates,
-        stepsPerSecond));
+        stepsPerSecond, env, replayRatio));
     criticLoss = actorLoss = meanQ = 0;
     updates = actorUpdates = 0;
     rowStartStep = step;

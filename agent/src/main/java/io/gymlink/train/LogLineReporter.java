@@ -5,7 +5,10 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reports training progress as a log line every {@code logInterval} steps, for output that is not a terminal. */
+/**
+ * Reports training progress as a log line each time the step count passes a multiple of {@code logInterval}, for
+ * output that is not a terminal. Steps may advance by more than one (many envs, asynchronous collection).
+ */
 final class LogLineReporter implements ProgressReporter {
 
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -32,7 +35,8 @@ final class LogLineReporter implements ProgressReporter {
 
   @Override
   public void update(long step, double lastReturn, double meanReturn) {
-    if (step % logInterval != 0 && step != totalSteps) {
+    boolean passedMultiple = step / logInterval > lastStep / logInterval;
+    if (!passedMultiple && !(step == totalSteps && step != lastStep)) {
       return;
     }
     long now = nanoClock.getAsLong();

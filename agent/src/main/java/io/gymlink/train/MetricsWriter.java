@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes a run's CSV files: {@code metrics.csv} (one row per training episode) and {@code evaluations.csv} (one
- * row per deterministic evaluation). Rows are flushed as written, so a crashed run keeps them.
+ * row per deterministic evaluation). Rows are flushed as written, so a crashed run keeps them. The two files may be
+ * written from two threads (asynchronous collection writes episodes, the learner evaluations), one thread each.
  *
  * <p>When a run resumes from a checkpoint, rows written after that checkpoint are dropped first, so that the files
  * read as one uninterrupted run.
@@ -24,7 +25,7 @@ public final class MetricsWriter implements AutoCloseable {
   public static final String METRICS_FILE = "metrics.csv";
   public static final String EVALUATIONS_FILE = "evaluations.csv";
   static final String METRICS_HEADER =
-      "step,episode,return,length,critic_loss,actor_loss,mean_q,steps_per_s";
+      "step,episode,return,length,critic_loss,actor_loss,mean_q,steps_per_s,env,replay_ratio";
   static final String EVALUATIONS_HEADER = "step,mean_return,std_return,episodes,returns";
 
   private final BufferedWriter metrics;
@@ -48,9 +49,9 @@ public final class MetricsWriter implements AutoCloseable {
 
   /** Appends a training episode. */
   public void write(EpisodeMetrics m) {
-    writeLine(metrics, String.format(Locale.ROOT, "%d,%d,%.6g,%d,%s,%s,%s,%.2f", m.step(), m.episode(),
+    writeLine(metrics, String.format(Locale.ROOT, "%d,%d,%.6g,%d,%s,%s,%s,%.2f,%d,%s", m.step(), m.episode(),
         m.episodeReturn(), m.length(), number(m.criticLoss()), number(m.actorLoss()), number(m.meanQ()),
-        m.stepsPerSecond()));
+        m.stepsPerSecond(), m.env(), number(m.replayRatio())));
   }
 
   /** Appends an evaluation; the individual returns go in one space-separated field. */

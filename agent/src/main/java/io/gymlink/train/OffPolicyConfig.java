@@ -10,13 +10,22 @@ import java.util.List;
  * {@code OffPolicyAlgorithm} (replay buffer, warm-up, train frequency, gradient steps, action noise), plus
  * observation normalisation. The learner's own hyper-parameters are in {@link io.gymlink.td3.Td3Config}.
  *
+ * <p>With {@code numEnvs} N &gt; 1 the loop follows SB3's {@code OffPolicyAlgorithm} on a {@code VecEnv}: one
+ * vector step collects N transitions, {@code trainFreq} counts vector steps, {@code learningStarts} counts
+ * transitions, and {@code gradientSteps = -1} makes one gradient step per transition collected ({@code trainFreq}
+ * x N per phase). The replay ratio, gradient steps per transition, is {@link #replayRatio()}; asynchronous
+ * collection holds it on average instead of training in phases.
+ *
  * @param bufferSize replay buffer capacity in transitions (SB3: 1_000_000)
  * @param learningStarts transitions of uniformly random actions before any update (SB3: 100)
- * @param trainFreq environment steps between training phases (SB3: 1)
- * @param gradientSteps gradient steps per training phase; -1 means as many as transitions collected (SB3: 1)
+ * @param trainFreq vector steps (with one env: environment steps) between training phases (SB3: 1)
+ * @param gradientSteps gradient steps per training phase; -1 means one per transition collected (SB3: 1)
  * @param actionNoise exploration noise added to the actor's action: NONE, NORMAL (Gaussian) or ORNSTEIN_UHLENBECK
  * @param actionNoiseSigma noise standard deviation, as a fraction of the action range half-width (0.1)
  * @param normalizeObservations keep a running mean/std of observations and feed normalised ones to the networks
+ * @param numEnvs training environments stepped together, N (SB3 {@code n_envs}; default 1)
+ * @param asyncCollection collect in a thread of its own that keeps every env busy with the latest actor while the
+ *     learner trains, at the replay ratio on average; gives up bit-reproducibility (default false)
  */
 public record OffPolicyConfig(
     int bufferSize,
@@ -25,7 +34,9 @@ public record OffPolicyConfig(
     int gradientSteps,
     NoiseType actionNoise,
     double actionNoiseSigma,
-    boolean normalizeObservations) {
+    boolean normalizeObservations,
+    int numEnvs,
+    boolean asyncCollection) {
 
   public OffPolicyConfig {
     List<String> problems = new ArrayList<>();
@@ -48,6 +59,9 @@ public record OffPolicyConfig(
     if (!(actionNoiseSigma >= 0)) {
       problems.add("actionNoiseSigma must be >= 0, got " + actionNoiseSigma);
     }
+    if (numEnvs < 1) {
+      problems.add("numEnvs must be at least 1, got " + numEnvs);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid off-policy config: " + String.join("; ", problems));
     }
@@ -55,11 +69,23 @@ public record OffPolicyConfig(
 
   /** SB3's {@code OffPolicyAlgorithm} defaults as DDPG and TD3 use them, with Gaussian noise of 0.1. */
   public static OffPolicyConfig defaults() {
-    return new OffPolicyConfig(1_000_000, 100, 1, 1, NoiseType.NORMAL, 0.1, false);
+    return new OffPolicyConfig(1_000_000, 100, 1, 1, NoiseType.NORMAL, 0.1, false, 1, false);
   }
 
-  /** Gradient steps per training phase: {@code gradientSteps}, or {@code trainFreq} when it is -1. */
+  /** Keys added after runs were first saved, with the value an older config without them means. */
+  static final java.util.Map<String, Object> ADDED_KEY_DEFAULTS = java.util.Map.of("numEnvs", 1,
+      "asyncCollection", false);
+
+  /**
+   * Gradient steps per training phase: {@code gradientSteps}, or with -1 the transitions a phase collects,
+   * {@code trainFreq} x {@code numEnvs}.
+   */
   public int gradientStepsPerPhase() {
-    return gradientSteps == -1 ? trainFreq : gradientSteps;
+    return gradientSteps == -1 ? trainFreq * numEnvs : gradientSteps;
+  }
+
+  /** Gradient steps per transition collected: {@code gradientSteps / (trainFreq x numEnvs)}, or 1 for -1. */
+  public double replayRatio() {
+    return gradientSteps == -1 ? 1.0 : gradientSteps / ((double) trainFreq * numEnvs);
   }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsAndPlotTest {
 
   private static EpisodeMetrics episode(long step, long n) {
-    return new EpisodeMetrics(step, n, -1000 + step / 10.0, 200, 0.5, Double.NaN, -12.5, 99.5);
+    return new EpisodeMetrics(step, n, -1000 + step / 10.0, 200, 0.5, Double.NaN, -12.5, 99.5, 0, 1.0);
   }
 
   @Test
@@ -28,7 +28,7 @@ class MetricsAndPlotTest {
     }
     List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
     assertEquals(MetricsWriter.METRICS_HEADER, lines.get(0));
-    assertEquals("200,1,-980.000,200,0.500000,,-12.5000,99.50", lines.get(1));
+    assertEquals("200,1,-980.000,200,0.500000,,-12.5000,99.50,0,1.00000", lines.get(1));
     try (MetricsWriter writer = new MetricsWriter(dir, 600)) {
       writer.write(episode(800, 4));
     }

@@ -15,7 +15,6 @@ import io.gymlink.env.spaces.Space;
 import io.gymlink.env.spaces.SpaceValue;
 import io.gymlink.testing.InMemoryEnv;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,25 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer's resume and failure paths, on the in-memory env (no server): nothing collected is lost. */
 class TrainerFaultsAndResumeTest {
-
-  /** A progress reporter that keeps the log lines. */
-  private static final class RecordingReporter implements ProgressReporter {
-    final List<String> lines = new ArrayList<>();
-
-    @Override
-    public void start(long initialStep, long totalSteps) {}
-
-    @Override
-    public void update(long step, double lastReturn, double meanReturn) {}
-
-    @Override
-    public void log(String message) {
-      lines.add(message);
-    }
-
-    @Override
-    public void close() {}
-  }
 
   /** Fails with UNAVAILABLE from its {@code failAt}-th step on, as an env whose server died. */
   private static final class DyingEnv implements Env {

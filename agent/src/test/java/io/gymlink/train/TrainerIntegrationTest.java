@@ -73,8 +73,10 @@ class TrainerIntegrationTest {
     assertEquals(2, Files.readAllLines(runDir.resolve("evaluations.csv")).size() - 1); // steps 150 and 300
     List<String> rows = Files.readAllLines(runDir.resolve("metrics.csv"));
     assertEquals(7, rows.size());
-    assertTrue(rows.get(1).matches("50,1,-?[0-9.]+,50,,,,[0-9.]+"), rows.get(1)); // warm-up: no losses yet
-    assertTrue(rows.get(6).matches("300,6,-?[0-9.]+,50,[0-9.e-]+,-?[0-9.e-]+,-?[0-9.e-]+,[0-9.]+"), rows.get(6));
+    assertTrue(rows.get(1).matches("50,1,-?[0-9.]+,50,,,,[0-9.]+,0,"), rows.get(1)); // warm-up: no losses yet
+    // Replay ratio 199/200: the row is written when step 300 is stored, before that step's gradient step.
+    assertTrue(rows.get(6).matches("300,6,-?[0-9.]+,50,[0-9.e-]+,-?[0-9.e-]+,-?[0-9.e-]+,[0-9.]+,0,0.995000"),
+        rows.get(6));
 
     RunConfig resumed = RunConfig.fromMap(withTotal(saved.config(), 450));
     try (Env env = make("Pendulum-v1", resumed); Env evalEnv = make("Pendulum-v1", resumed)) {
@@ -145,23 +147,27 @@ class TrainerIntegrationTest {
 
   @Test
   void sameSeed_sameLosses_otherSeed_otherLosses(@TempDir Path dir) {
-    List<UpdateMetrics> a = losses(dir.resolve("a"), 7);
-    List<UpdateMetrics> b = losses(dir.resolve("b"), 7);
-    List<UpdateMetrics> c = losses(dir.resolve("c"), 8);
-    assertEquals(900, a.size());
-    assertEquals(a, b); // bit-identical doubles: record equality compares them exactly
-    assertNotEquals(a.get(0), c.get(0));
+    Losses a = losses(dir.resolve("a"), 7);
+    Losses b = losses(dir.resolve("b"), 7);
+    Losses c = losses(dir.resolve("c"), 8);
+    assertEquals(900, a.updates().size());
+    assertEquals(a.updates(), b.updates()); // bit-identical doubles: record equality compares them exactly
+    assertNotEquals(a.updates().get(0), c.updates().get(0));
+    // Pinned from the single-env loop before vector envs (see SingleEnvRegressionTest): seed 7's losses and final
+    // evaluation.
+    assertEquals("b91beb8abbe0e91b", SingleEnvRegressionTest.digest(a.updates(), a.finalReturns()));
   }
 
-  private static List<UpdateMetrics> losses(Path runDir, long seed) {
+  private record Losses(List<UpdateMetrics> updates, double[] finalReturns) {}
+
+  private static Losses losses(Path runDir, long seed) {
     RunConfig config = config(1000, seed, Map.of("evalFreq", 0, "checkpointFreq", 0, "evalEpisodes", 1));
     List<UpdateMetrics> seen = new ArrayList<>();
     try (Env env = make("Pendulum-v1", config); Env evalEnv = make("Pendulum-v1", config)) {
       Trainer trainer = Trainer.start(config, env, evalEnv, context(runDir));
       trainer.onUpdate(seen::add);
-      trainer.run();
+      return new Losses(seen, trainer.run().finalEvaluation().returns());
     }
-    return seen;
   }
 
   @Test

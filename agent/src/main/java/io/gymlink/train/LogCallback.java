@@ -1,0 +1,63 @@
+package io.gymlink.train;
+
+import java.util.Locale;
+
+/**
+ * The run's prose log lines: what is trained on, the warm-up, how training proceeds once it starts, a stop request,
+ * and a failing environment. The progress display itself is the loop's.
+ */
+final class LogCallback implements TrainingCallback {
+
+  private final ProgressReporter progress;
+  private final String exploration;
+
+  /** @param exploration the exploration noise, as the start of training reports it */
+  LogCallback(ProgressReporter progress, String exploration) {
+    this.progress = progress;
+    this.exploration = exploration;
+  }
+
+  @Override
+  public void onTrainingStart(TrainingRun run) {
+    OffPolicyConfig offPolicy = run.config().offPolicy();
+    progress.log(String.format("%s: observation %s (dim %d), action %s%s", run.config().train().envId(),
+        run.observationSpace(), run.observationSpace().size(), run.actionSpace(), offPolicy.numEnvs() == 1
+            && !offPolicy.asyncCollection() ? "" : "; " + offPolicy.numEnvs() + " training envs, "
+            + (offPolicy.asyncCollection() ? "asynchronous" : "synchronous") + " collection"));
+    if (run.numTimesteps() < offPolicy.learningStarts()) {
+      progress.log("warm-up: uniformly random actions until step " + offPolicy.learningStarts());
+    }
+  }
+
+  @Override
+  public void onFirstUpdate(TrainingRun run) {
+    OffPolicyConfig offPolicy = run.config().offPolicy();
+    String ratio = String.format(Locale.ROOT, "%.4g", offPolicy.replayRatio());
+    if (offPolicy.asyncCollection()) {
+      progress.log("training: continuously at a replay ratio of " + ratio + " gradient step(s) per transition on"
+          + " average, while a collector thread steps " + offPolicy.numEnvs() + " env(s) with the latest actor;"
+          + " exploration " + exploration);
+    } else if (offPolicy.numEnvs() == 1) {
+      progress.log("training: " + offPolicy.gradientStepsPerPhase() + " gradient step(s) every "
+          + offPolicy.trainFreq() + " env step(s), exploration " + exploration);
+    } else {
+      progress.log("training: " + offPolicy.gradientStepsPerPhase() + " gradient step(s) every "
+          + offPolicy.trainFreq() + " vector step(s) of " + offPolicy.numEnvs() + " envs (replay ratio " + ratio
+          + "), exploration " + exploration + " per env");
+    }
+  }
+
+  @Override
+  public void onTrainingEnd(TrainingRun run) {
+    if (run.stopRequested()) {
+      progress.log("stopping at step " + run.numTimesteps() + " as requested; resume with --resume "
+          + run.context().runDir());
+    }
+  }
+
+  @Override
+  public void onFailure(TrainingRun run, RuntimeException cause) {
+    progress.close();
+    progress.log("env failed at step " + run.numTimesteps() + ": " + cause.getMessage());
+  }
+}
