@@ -77,6 +77,33 @@ class TrainAndEvalCommandTest {
         + "checkpoint has 'Pendulum-v1'; observation size is 2, checkpoint has 3"), mismatch.err());
   }
 
+  @Test
+  void train_fourEnvsAsync_thenResumeOnTwoEnvsSync(@TempDir Path dir) throws Exception {
+    Path runDir = dir.resolve("run");
+    List<String> train = args("train", "--env", "Pendulum-v1", "--num-envs", "4", "--async", "--steps", "400",
+        "--seed", "1", "--server", SERVER.target(), "--out", runDir.toString());
+    train.addAll(TINY);
+    Run trained = gymlink(train);
+    assertEquals(0, trained.exitCode(), trained.err());
+    assertTrue(trained.out().startsWith("Pendulum-v1: 400 steps, final evaluation "), trained.out());
+    String config = readString(runDir.resolve("config.json"));
+    assertTrue(config.contains("\"numEnvs\" : 4") && config.contains("\"asyncCollection\" : true"), config);
+    List<String> envColumn = Files.readAllLines(runDir.resolve("metrics.csv")).stream().skip(1)
+        .map(line -> line.split(",", -1)[8]).distinct().sorted().toList();
+    assertEquals(List.of("0", "1", "2", "3"), envColumn);
+
+    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "500", "--num-envs", "2"));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().startsWith("Pendulum-v1: 500 steps"), resumed.out());
+  }
+
+  @Test
+  void train_help_describesNumEnvsAndAsync() {
+    Run help = gymlink(args("train", "--help"));
+    assertEquals(0, help.exitCode());
+    assertTrue(help.out().contains("--num-envs=N") && help.out().contains("--async"), help.out());
+  }
+
   private static String readString(Path file) {
     try {
       return Files.readString(file);

@@ -14,6 +14,7 @@ import io.gymlink.td3.UpdateMetrics;
 import io.gymlink.env.Env;
 import io.gymlink.env.UnsupportedSpaceException;
 import io.gymlink.testing.PythonEnvServer;
+import io.gymlink.vector.SyncVectorEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,6 +124,72 @@ class TrainerIntegrationTest {
         assertArrayEquals(next, following, "step " + i);
       }
     }
+  }
+
+  @Test
+  void fourPendulums_sync_storeEachEnvsChainWithTrueFinalObservations(@TempDir Path runDir) {
+    RunConfig config = config(400, 1, Map.of("numEnvs", 4, "evalFreq", 200, "saveReplayBuffer", true));
+    Trainer.Result result;
+    try (SyncVectorEnv envs = fourPendulums(config); Env evalEnv = make("Pendulum-v1", config)) {
+      result = Trainer.start(config, envs, evalEnv, context(runDir)).run();
+    }
+    assertEquals(400, result.steps());
+    Checkpoint saved = CheckpointStore.load(runDir);
+    assertEquals(75, saved.learnerUpdates()); // one per vector step once past 100 transitions: steps 26..100
+    assertEquals(8, saved.episodes()); // 100 steps per env, 50-step episodes
+    Batch transitions = replayed(runDir, 400);
+    // Rows are stored env by env within a vector step: env e's t-th transition is row 4t + e.
+    for (int e = 0; e < 4; e++) {
+      for (int t = 0; t < 99; t++) {
+        float[] next = java.util.Arrays.copyOfRange(transitions.nextObservations(), 3 * (4 * t + e),
+            3 * (4 * t + e) + 3);
+        float[] following = java.util.Arrays.copyOfRange(transitions.observations(), 3 * (4 * t + 4 + e),
+            3 * (4 * t + 4 + e) + 3);
+        assertEquals(1.0, next[0] * next[0] + next[1] * next[1], 1e-5, "a real Pendulum state (cos, sin, w)");
+        if ((t + 1) % 50 == 0) {
+          assertFalse(java.util.Arrays.equals(next, following), "env " + e + " step " + t);
+        } else {
+          assertArrayEquals(next, following, "env " + e + " step " + t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fourPendulums_async_collectEveryTransitionAtTheReplayRatio(@TempDir Path runDir) {
+    RunConfig config = config(400, 1, Map.of("numEnvs", 4, "gradientSteps", -1, "asyncCollection", true,
+        "saveReplayBuffer", true));
+    Trainer.Result result;
+    try (SyncVectorEnv envs = fourPendulums(config); Env evalEnv = make("Pendulum-v1", config)) {
+      result = Trainer.start(config, envs, evalEnv, context(runDir)).run();
+    }
+    assertEquals(400, result.steps());
+    assertEquals(400 - 100, CheckpointStore.load(runDir).learnerUpdates()); // -1: one per transition
+    Batch transitions = replayed(runDir, 400);
+    for (int i = 0; i < 400; i++) {
+      float cos = transitions.nextObservations()[3 * i];
+      float sin = transitions.nextObservations()[3 * i + 1];
+      assertEquals(1.0, cos * cos + sin * sin, 1e-5, "row " + i);
+    }
+  }
+
+  private static SyncVectorEnv fourPendulums(RunConfig config) {
+    List<Env> envs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      envs.add(make("Pendulum-v1", config));
+    }
+    return new SyncVectorEnv(envs);
+  }
+
+  private static Batch replayed(Path runDir, int size) {
+    ReplayBuffer buffer = new ReplayBuffer(5000, 3, 1);
+    CheckpointStore.loadReplayBuffer(runDir, buffer);
+    assertEquals(size, buffer.size());
+    Batch all = Batch.allocate(size, 3, 1);
+    for (int i = 0; i < size; i++) {
+      buffer.copyTo(i, all, i);
+    }
+    return all;
   }
 
   @Test
