@@ -60,4 +60,16 @@ final class LogCallback implements TrainingCallback {
     progress.close();
     progress.log("env failed at step " + run.numTimesteps() + ": " + cause.getMessage());
   }
+
+  /** The session's last log line: steps, speed, gradient steps, the achieved replay ratio, the last evaluation. */
+  static String summary(TrainingRun run, Trainer.Result result) {
+    double ratio = result.replayRatio();
+    long lost = run.store().interruptedEpisodes();
+    return String.format(Locale.ROOT, "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation), %d gradient"
+            + " steps this session%s%s; last evaluation %s", result.interrupted() ? "stopped" : "done",
+        result.steps(), result.wallSeconds(), result.stepsPerSecond(), result.gradientSteps(),
+        Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, " (replay ratio %.3f)", ratio),
+        lost == 0 ? "" : ", " + lost + " episode(s) cut short by a lost env",
+        result.finalEvaluation() == null ? "none" : result.finalEvaluation().summary());
+  }
 }

@@ -9,7 +9,6 @@ import io.gymlink.vector.VectorEnv;
 import io.gymlink.vector.VectorStepResult;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -30,7 +29,7 @@ import java.util.stream.IntStream;
 public final class Trainer {
 
   /** How long an env error waits for a concurrent stop request (Ctrl-C) before it counts as an error. */
-  private static final long STOP_REQUEST_GRACE_MILLIS = 1000;
+  private static final long STOP_REQUEST_GRACE_NANOS = 1_000_000_000;
   /** How long the asynchronous learner waits for transitions before it looks at the collector again. */
   private static final long LEARNER_WAIT_NANOS = 20_000_000;
 
@@ -105,10 +104,22 @@ public final class Trainer {
     return new SyncVectorEnv(List.of(env));
   }
 
-  /** What a finished run reports. */
+  /**
+   * What a finished run reports.
+   *
+   * @param finalEvaluation the session's last evaluation, or null when stopped before one
+   * @param steps environment steps (transitions) of the whole run
+   * @param stepsThisSession environment steps of this session
+   * @param wallSeconds this session's wall time
+   * @param stepsPerSecond this session's env-steps/s, evaluations and checkpoints excluded
+   * @param gradientSteps gradient steps of this session
+   * @param replayRatio gradient steps per transition since updates began this session, NaN if none
+   * @param runDir the run directory
+   * @param interrupted whether a stop request ended the session
+   */
   public record Result(
       EvaluationResult finalEvaluation, long steps, long stepsThisSession, double wallSeconds,
-      double stepsPerSecond, Path runDir, boolean interrupted) {}
+      double stepsPerSecond, long gradientSteps, double replayRatio, Path runDir, boolean interrupted) {}
 
   /**
    * Asks a running {@link #run()} to stop after the current step and write a checkpoint (e.g. on Ctrl-C); an env
@@ -139,7 +150,7 @@ public final class Trainer {
       } catch (EnvException e) {
         // Env calls fail between two consistent states. On Ctrl-C the local server's shutdown hook may stop the
         // server before the stop request arrives, so give the request a moment before calling this an error.
-        if (!awaitStopRequest()) {
+        if (!run.awaitStopRequest(STOP_REQUEST_GRACE_NANOS)) {
           callbacks.forEach(c -> c.onFailure(run, e));
           throw e;
         }
@@ -240,33 +251,13 @@ public final class Trainer {
     return shape;
   }
 
-  private boolean awaitStopRequest() {
-    long deadline = System.nanoTime() + STOP_REQUEST_GRACE_MILLIS * 1_000_000;
-    while (!run.stopRequested() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return run.stopRequested();
-  }
-
   private Result summarize(double wallSeconds) {
     long steps = run.numTimesteps();
     long session = steps - run.initialStep();
-    EvaluationResult last = evaluation.lastEvaluation();
-    Result result = new Result(last, steps, session, wallSeconds,
-        session / Math.max(1e-9, wallSeconds - run.excludedNanos() / 1e9), run.context().runDir(),
-        run.stopRequested());
-    double ratio = run.replayRatio();
-    long lost = store.interruptedEpisodes();
-    progress.log(String.format(Locale.ROOT, "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation), %d"
-            + " gradient steps this session%s%s; last evaluation %s", run.stopRequested() ? "stopped" : "done",
-        steps, wallSeconds, result.stepsPerSecond(), run.gradientStepsThisSession(),
-        Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, " (replay ratio %.3f)", ratio),
-        lost == 0 ? "" : ", " + lost + " episode(s) cut short by a lost env", last == null ? "none" : last.summary()));
+    Result result = new Result(evaluation.lastEvaluation(), steps, session, wallSeconds,
+        session / Math.max(1e-9, wallSeconds - run.excludedNanos() / 1e9), run.gradientStepsThisSession(),
+        run.replayRatio(), run.context().runDir(), run.stopRequested());
+    progress.log(LogCallback.summary(run, result));
     return result;
   }
 

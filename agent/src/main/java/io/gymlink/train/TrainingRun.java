@@ -213,6 +213,20 @@ final class TrainingRun {
     stopRequested = true;
   }
 
+  /** Waits up to {@code nanos} for a stop request; whether one came. */
+  boolean awaitStopRequest(long nanos) {
+    long deadline = System.nanoTime() + nanos;
+    while (!stopRequested && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return stopRequested;
+  }
+
   /** The CSV files of the run. */
   MetricsWriter metrics() {
     return metrics;
