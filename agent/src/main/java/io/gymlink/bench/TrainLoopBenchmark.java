@@ -58,10 +58,15 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
   int repeats;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Sets a config key for every case, e.g. --set netArch=[256,256] --set gradientSteps=-1"
-          + " (default: the env's preset with learningStarts=100, gradientSteps=-1: one gradient step per"
-          + " transition).")
+      description = "Sets a config key for every case, e.g. --set netArch=[256,256] (default: the env's preset"
+          + " with learningStarts=100).")
   Map<String, String> sets = new LinkedHashMap<>();
+
+  @Option(names = "--replay-ratio", paramLabel = "R", defaultValue = "1",
+      description = "Gradient steps per transition for every case, an integer m or a fraction 1/k; each case gets"
+          + " the trainFreq and gradientSteps that make it: R = gradientSteps / (trainFreq x numEnvs)"
+          + " (default: ${DEFAULT-VALUE}).")
+  String replayRatio;
 
   @Option(names = "--out", description = "Directory for the runs (default: runs/bench-train-loop-<timestamp>).")
   Path out;
@@ -127,7 +132,6 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
   RunConfig config(Case c) {
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("learningStarts", 100);
-    overrides.put("gradientSteps", -1);
     overrides.put("evalFreq", 0);
     overrides.put("evalEpisodes", 1);
     overrides.put("checkpointFreq", 0);
@@ -136,7 +140,29 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
     overrides.put("totalTimesteps", steps);
     overrides.put("numEnvs", c.numEnvs());
     overrides.put("asyncCollection", c.async());
+    overrides.putAll(trainFreqAndGradientSteps(replayRatio, c.numEnvs()));
     return ConfigResolver.withBundledPresets("ddpg").resolve(envId, null, overrides).config();
+  }
+
+  /** trainFreq and gradientSteps giving {@code ratio} ("m" or "1/k") gradient steps per transition with N envs. */
+  static Map<String, Object> trainFreqAndGradientSteps(String ratio, int numEnvs) {
+    String r = ratio.trim();
+    if (r.startsWith("1/")) {
+      int k = Integer.parseInt(r.substring(2));
+      if (k % numEnvs == 0) {
+        return Map.of("trainFreq", k / numEnvs, "gradientSteps", 1);
+      }
+      if (numEnvs % k == 0) {
+        return Map.of("trainFreq", 1, "gradientSteps", numEnvs / k);
+      }
+      throw new IllegalArgumentException("--replay-ratio " + ratio + " cannot be made with " + numEnvs
+          + " envs: k must divide or be a multiple of numEnvs");
+    }
+    int m = Integer.parseInt(r);
+    if (m < 1) {
+      throw new IllegalArgumentException("--replay-ratio must be an integer >= 1 or 1/k, got " + ratio);
+    }
+    return Map.of("trainFreq", 1, "gradientSteps", m * numEnvs);
   }
 
   private static Object parse(String key, String value) {
@@ -157,9 +183,9 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
         System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), loadBefore, loadAverage());
     System.out.println("(transitions/s: the whole run, warm-up included, evaluation excluded)");
     System.out.println();
-    System.out.println("| case | replay ratio (set) | achieved | gradient steps | transitions/s (each run) | vs "
-        + parsed.get(0).label() + " |");
-    System.out.println("|---|---:|---:|---:|---|---:|");
+    System.out.println("| case | trainFreq, gradientSteps | replay ratio set / achieved | gradient steps |"
+        + " learner / collector waited | transitions/s (each run) | vs " + parsed.get(0).label() + " |");
+    System.out.println("|---|---|---:|---:|---|---|---:|");
     double reference = median(results.get(0));
     for (int i = 0; i < parsed.size(); i++) {
       RunConfig config = config(parsed.get(i));
@@ -170,8 +196,12 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
             result.stepsPerSecond()));
       }
       Trainer.Result last = runs.get(runs.size() - 1);
-      System.out.printf(Locale.ROOT, "| %s | %.4g | %.4g | %d | %s | %.2f× |%n", parsed.get(i).label(),
-          config.offPolicy().replayRatio(), last.replayRatio(), last.gradientSteps(), each, median(runs) / reference);
+      String waited = parsed.get(i).async() ? String.format(Locale.ROOT, "%.0f%% / %.0f%%",
+          100 * last.learnerWaitSeconds() / last.wallSeconds(), 100 * last.collectorWaitSeconds() / last.wallSeconds())
+          : "";
+      System.out.printf(Locale.ROOT, "| %s | %d, %d | %.4g / %.4g | %d | %s | %s | %.2f× |%n", parsed.get(i).label(),
+          config.offPolicy().trainFreq(), config.offPolicy().gradientSteps(), config.offPolicy().replayRatio(),
+          last.replayRatio(), last.gradientSteps(), waited, each, median(runs) / reference);
     }
   }
 

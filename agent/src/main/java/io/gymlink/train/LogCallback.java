@@ -70,6 +70,9 @@ final class LogCallback implements TrainingCallback {
         result.steps(), result.wallSeconds(), result.stepsPerSecond(), result.gradientSteps(),
         Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, " (replay ratio %.3f)", ratio),
         lost == 0 ? "" : ", " + lost + " episode(s) cut short by a lost env",
-        result.finalEvaluation() == null ? "none" : result.finalEvaluation().summary());
+        result.finalEvaluation() == null ? "none" : result.finalEvaluation().summary())
+        + (!run.config().offPolicy().asyncCollection() ? "" : String.format(Locale.ROOT, "; the learner waited"
+            + " %.1f s for transitions, collection waited %.1f s for the learner", result.learnerWaitSeconds(),
+            result.collectorWaitSeconds()));
   }
 }

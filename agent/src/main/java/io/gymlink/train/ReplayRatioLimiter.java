@@ -20,6 +20,8 @@ final class ReplayRatioLimiter {
   private final long slack;
   private long eligible;
   private long gradientSteps;
+  private long learnerWaitNanos;
+  private long collectorWaitNanos;
 
   /**
    * @param numerator gradient steps per {@code denominator} transitions
@@ -72,20 +74,34 @@ final class ReplayRatioLimiter {
    * @return whether a gradient step is owed
    */
   synchronized boolean awaitOwed(long timeoutNanos, BooleanSupplier cancel) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    long deadline = start + timeoutNanos;
     long left = timeoutNanos;
     while (owed() <= 0 && !cancel.getAsBoolean() && left > 0) {
       wait(Math.max(1, left / 1_000_000));
       left = deadline - System.nanoTime();
     }
+    learnerWaitNanos += System.nanoTime() - start;
     return owed() > 0;
   }
 
   /** Collector: waits while the learner owes more than the slack, until {@code cancel} holds. */
   synchronized void awaitCaughtUp(BooleanSupplier cancel) throws InterruptedException {
+    long start = System.nanoTime();
     while (owed() > slack && !cancel.getAsBoolean()) {
       wait(50);
     }
+    collectorWaitNanos += System.nanoTime() - start;
+  }
+
+  /** Seconds the learner spent waiting for transitions (it was ahead of the ratio, or collection paused). */
+  synchronized double learnerWaitSeconds() {
+    return learnerWaitNanos / 1e9;
+  }
+
+  /** Seconds the collector was held back because the learner owed more than the slack. */
+  synchronized double collectorWaitSeconds() {
+    return collectorWaitNanos / 1e9;
   }
 
   /** Wakes both waiters, so that they look at their cancel conditions (a pause, a stop, a finished collector). */

@@ -114,12 +114,15 @@ public final class Trainer {
    * @param stepsPerSecond this session's env-steps/s, evaluations and checkpoints excluded
    * @param gradientSteps gradient steps of this session
    * @param replayRatio gradient steps per transition since updates began this session, NaN if none
+   * @param learnerWaitSeconds asynchronous collection: how long the learner waited for transitions (0 if sync)
+   * @param collectorWaitSeconds asynchronous collection: how long collection waited for the learner (0 if sync)
    * @param runDir the run directory
    * @param interrupted whether a stop request ended the session
    */
   public record Result(
       EvaluationResult finalEvaluation, long steps, long stepsThisSession, double wallSeconds,
-      double stepsPerSecond, long gradientSteps, double replayRatio, Path runDir, boolean interrupted) {}
+      double stepsPerSecond, long gradientSteps, double replayRatio, double learnerWaitSeconds,
+      double collectorWaitSeconds, Path runDir, boolean interrupted) {}
 
   /**
    * Asks a running {@link #run()} to stop after the current step and write a checkpoint (e.g. on Ctrl-C); an env
@@ -256,7 +259,8 @@ public final class Trainer {
     long session = steps - run.initialStep();
     Result result = new Result(evaluation.lastEvaluation(), steps, session, wallSeconds,
         session / Math.max(1e-9, wallSeconds - run.excludedNanos() / 1e9), run.gradientStepsThisSession(),
-        run.replayRatio(), run.context().runDir(), run.stopRequested());
+        run.replayRatio(), run.limiter().learnerWaitSeconds(), run.limiter().collectorWaitSeconds(),
+        run.context().runDir(), run.stopRequested());
     progress.log(LogCallback.summary(run, result));
     return result;
   }
