@@ -1,6 +1,7 @@
 package io.gymlink.train;
 
 import io.gymlink.env.spaces.BoxSpace;
+import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.noise.ActionNoise;
 import io.gymlink.noise.NormalActionNoise;
 import io.gymlink.noise.OrnsteinUhlenbeckActionNoise;
@@ -47,11 +48,11 @@ final class ActionSampler {
 
   /**
    * The actions of envs {@code envIds} for their raw observations (row-major, one row per id), within the action
-   * space's bounds.
+   * space's bounds, shaped {@code [envIds.length, ...actionShape]} as a vector env takes them.
    *
    * @param warmUp uniformly random actions instead of the actor's
    */
-  float[] sample(float[] observations, int[] envIds, boolean warmUp, Actor actor) {
+  BoxValue sample(float[] observations, int[] envIds, boolean warmUp, Actor actor) {
     int rows = envIds.length;
     int dim = actionSpace.size();
     float[] predicted = null;
@@ -73,7 +74,10 @@ final class ActionSampler {
       }
       System.arraycopy(rescaler.unscale(scaled), 0, actions, r * dim, dim);
     }
-    return actions;
+    int[] shape = new int[actionSpace.shape().length + 1];
+    shape[0] = rows;
+    System.arraycopy(actionSpace.shape(), 0, shape, 1, actionSpace.shape().length);
+    return new BoxValue(actions, shape);
   }
 
   /** Env {@code env}'s episode ended: its temporally correlated noise forgets the past. */

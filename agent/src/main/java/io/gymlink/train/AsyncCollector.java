@@ -12,9 +12,10 @@ import java.util.Arrays;
  * the latest actor the learner offered through the {@link ActorExchange}. The {@link ReplayRatioLimiter} holds it
  * back when the learner falls behind the replay ratio.
  *
- * <p>It stops by itself at a step count the learner names ({@link #resume}) so that evaluations and checkpoints see
- * the run at rest, and when every transition of the run has been collected; the envs' answers in flight are stored
- * first. Between {@link #pause} and {@link #resume} it touches nothing shared.
+ * <p>It pauses by itself once the step count reaches the one the learner named ({@link #resume}), and on
+ * {@link #pause}; it first takes every answer still in flight, so a paused collector leaves no env mid-step and the
+ * run at rest for evaluations and checkpoints. It finishes when every transition of the run is stored, on
+ * {@link #stop} (answers in flight are then left unread), or when an env fails for good ({@link #failure}).
  */
 final class AsyncCollector {
 
@@ -33,7 +34,10 @@ final class AsyncCollector {
   private volatile boolean stopRequested;
   private volatile boolean paused;
   private volatile boolean finished;
-  private volatile RuntimeException failure;
+  private volatile Throwable failure;
+  // The collector thread's own: envs that answered and await an action, and how many are stepping.
+  private int[] ready;
+  private int inFlight;
 
   /**
    * @param sampler chooses actions; owned by the collector's thread from {@link #start} on
@@ -59,43 +63,31 @@ final class AsyncCollector {
   }
 
   private void collect() {
-    int numEnvs = envs.numEnvs();
-    int actionDim = envs.singleActionSpace().size();
-    int[] ready = new int[numEnvs];
+    ready = new int[envs.numEnvs()];
     Arrays.setAll(ready, i -> i);
-    int inFlight = 0;
     try {
-      while (awaitGo()) {
+      while (!stopRequested) {
+        if (interrupting()) {
+          while (inFlight > 0 && !stopRequested) {
+            receive(inFlight);
+          }
+          awaitResume();
+          continue;
+        }
         limiter.awaitCaughtUp(this::interrupting);
         if (interrupting()) {
           continue;
         }
-        long budget = totalTimesteps - store.numTimesteps() - inFlight;
-        int[] sending = Arrays.copyOf(ready, (int) Math.max(0, Math.min(ready.length, budget)));
-        if (sending.length > 0) {
-          float[] observations = store.observationsOf(sending);
-          boolean warmUp = store.numTimesteps() < learningStarts;
-          float[] actions = sampler.sample(observations, sending, warmUp, actors.latest()::predict);
-          store.setActions(sending, actions);
-          envs.send(new BoxValue(actions, new int[] {sending.length, actionDim}), sending);
-          inFlight += sending.length;
-          ready = Arrays.copyOfRange(ready, sending.length, ready.length);
-        }
+        sendToReadyEnvs();
         if (inFlight == 0) {
-          break;
+          break; // every transition of the run is stored
         }
-        VectorStepResult result = envs.recv(Math.max(1, (inFlight + 1) / 2));
-        inFlight -= result.size();
-        store.store(result, sampler::episodeEnded);
-        int[] answered = result.envIds();
-        int[] next = Arrays.copyOf(ready, ready.length + answered.length);
-        System.arraycopy(answered, 0, next, ready.length, answered.length);
-        ready = next;
+        receive(Math.max(1, (inFlight + 1) / 2));
       }
-    } catch (RuntimeException e) {
-      failure = e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      failure = e;
     } finally {
       synchronized (this) {
         finished = true;
@@ -105,17 +97,41 @@ final class AsyncCollector {
     }
   }
 
-  /** Whether to stop at the safe point: a pause, a stop, or the pause step reached (not at the run's end). */
+  /** Chooses and sends the actions of the envs that have answered, as many as the run still needs. */
+  private void sendToReadyEnvs() {
+    long budget = totalTimesteps - store.numTimesteps() - inFlight;
+    int[] sending = Arrays.copyOf(ready, (int) Math.max(0, Math.min(ready.length, budget)));
+    if (sending.length == 0) {
+      return;
+    }
+    float[] observations = store.observationsOf(sending);
+    boolean warmUp = store.numTimesteps() < learningStarts;
+    BoxValue actions = sampler.sample(observations, sending, warmUp, actors.latest()::predict);
+    store.setActions(sending, actions.data());
+    envs.send(actions, sending);
+    inFlight += sending.length;
+    ready = Arrays.copyOfRange(ready, sending.length, ready.length);
+  }
+
+  /** Takes at least {@code minResults} answers, stores them, and marks their envs ready. */
+  private void receive(int minResults) {
+    VectorStepResult result = envs.recv(minResults);
+    inFlight -= result.size();
+    store.store(result, sampler::episodeEnded);
+    int[] answered = result.envIds();
+    int[] next = Arrays.copyOf(ready, ready.length + answered.length);
+    System.arraycopy(answered, 0, next, ready.length, answered.length);
+    ready = next;
+  }
+
+  /** Whether to pause: asked to, or the pause step reached (except at the run's end, which finishes instead). */
   private boolean interrupting() {
     long steps = store.numTimesteps();
     return pauseRequested || stopRequested || (steps >= pauseAt && steps < totalTimesteps);
   }
 
-  /** The collector's safe point: pauses while asked to; false once a stop was requested. */
-  private boolean awaitGo() throws InterruptedException {
-    if (!interrupting() || stopRequested) {
-      return !stopRequested;
-    }
+  /** Paused with no env in flight until {@link #resume} or {@link #stop}. */
+  private void awaitResume() throws InterruptedException {
     synchronized (this) {
       paused = true;
       notifyAll();
@@ -127,10 +143,9 @@ final class AsyncCollector {
       }
       paused = false;
     }
-    return !stopRequested;
   }
 
-  /** Whether it is paused at its safe point (or finished), so that the run is at rest. */
+  /** Whether it is paused (no env in flight) or finished, so that the run is at rest. */
   boolean atRest() {
     return paused || finished;
   }
@@ -140,8 +155,8 @@ final class AsyncCollector {
     return finished;
   }
 
-  /** The env error that ended collection, or null. */
-  RuntimeException failure() {
+  /** What ended collection abnormally (an env that failed for good), or null. */
+  Throwable failure() {
     return failure;
   }
 

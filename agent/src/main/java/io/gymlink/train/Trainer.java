@@ -169,10 +169,10 @@ public final class Trainer {
     // Collect: uniformly random actions during warm-up, then the actor's (one batched forward pass for the N
     // observations); each env's own exploration noise on both, as in SB3.
     int[] all = IntStream.range(0, envs.numEnvs()).toArray();
-    float[] actions = sampler.sample(store.observationsOf(all), all,
+    BoxValue actions = sampler.sample(store.observationsOf(all), all,
         run.numTimesteps() < offPolicy.learningStarts(), run.learner()::predict);
-    store.setActions(all, actions);
-    VectorStepResult result = envs.step(new BoxValue(actions, batchShape(all.length)));
+    store.setActions(all, actions.data());
+    VectorStepResult result = envs.step(actions);
     vectorSteps++;
 
     // Store: an ended episode keeps its true final observation; only `terminated` stops bootstrapping.
@@ -198,9 +198,7 @@ public final class Trainer {
     collector.start();
     try {
       while (!run.stopRequested()) {
-        if (collector.failure() != null) {
-          throw collector.failure();
-        }
+        rethrowFailure(collector);
         boolean finished = collector.finished();
         if (run.limiter().awaitOwed(finished ? 0 : LEARNER_WAIT_NANOS, collector::atRest)) {
           train(1);
@@ -208,6 +206,7 @@ public final class Trainer {
         } else if (collector.atRest()) {
           // Paused at a due step, or done: evaluations and checkpoints see the run at rest.
           collector.pause();
+          rethrowFailure(collector);
           callbacks.forEach(c -> c.onStep(run));
           if (finished) {
             break;
@@ -228,6 +227,14 @@ public final class Trainer {
     }
   }
 
+  private static void rethrowFailure(AsyncCollector collector) {
+    if (collector.failure() instanceof RuntimeException e) {
+      throw e;
+    } else if (collector.failure() instanceof Error e) {
+      throw e;
+    }
+  }
+
   private void train(int gradientSteps) {
     if (!updatesStarted) {
       updatesStarted = true;
@@ -244,14 +251,6 @@ public final class Trainer {
   /** The first step count at which a callback has work. */
   private long nextDue() {
     return callbacks.stream().mapToLong(TrainingCallback::nextDue).min().orElse(Long.MAX_VALUE);
-  }
-
-  private int[] batchShape(int rows) {
-    int[] single = run.actionSpace().shape();
-    int[] shape = new int[single.length + 1];
-    shape[0] = rows;
-    System.arraycopy(single, 0, shape, 1, single.length);
-    return shape;
   }
 
   private Result summarize(double wallSeconds) {

@@ -31,13 +31,13 @@ class ActionSamplerTest {
     int[] both = {0, 1};
     float[] observations = new float[6];
     for (int t = 0; t < 5; t++) {
-      float[] a = reset.sample(observations, both, false, ZERO);
-      assertEquals(Arrays.toString(a), Arrays.toString(kept.sample(observations, both, false, ZERO)));
+      float[] a = reset.sample(observations, both, false, ZERO).data();
+      assertEquals(Arrays.toString(a), Arrays.toString(kept.sample(observations, both, false, ZERO).data()));
       assertNotEquals(a[0], a[1], "two envs, two noise draws");
     }
     reset.episodeEnded(0);
-    float[] afterReset = reset.sample(observations, both, false, ZERO);
-    float[] without = kept.sample(observations, both, false, ZERO);
+    float[] afterReset = reset.sample(observations, both, false, ZERO).data();
+    float[] without = kept.sample(observations, both, false, ZERO).data();
     assertNotEquals(without[0], afterReset[0], "env 0's process restarted");
     assertEquals(without[1], afterReset[1], "env 1's process is untouched (same draws, same state)");
   }
@@ -45,9 +45,11 @@ class ActionSamplerTest {
   @Test
   void warmUp_drawsUniformActionsWithinTheBounds_forTheEnvsAsked() {
     ActionSampler sampler = sampler(offPolicy(Map.of("numEnvs", 3)));
-    float[] actions = sampler.sample(new float[6], new int[] {2, 0}, true, (o, rows, out) -> {
+    io.gymlink.env.spaces.BoxValue sampled = sampler.sample(new float[6], new int[] {2, 0}, true, (o, rows, out) -> {
       throw new AssertionError("no actor during warm-up");
     });
+    assertEquals("[2, 1]", Arrays.toString(sampled.shape()));
+    float[] actions = sampled.data();
     assertEquals(2, actions.length);
     for (float a : actions) {
       assertTrue(a >= -1 && a <= 1, "in [-1, 1]: " + a);
