@@ -1,5 +1,6 @@
 /**
  * Benchmarks that print tables (never timed unit tests): {@link io.gymlink.bench.TransportBenchmark} measures the
- * per-step cost of each transport to the env server.
+ * per-step cost of each transport to the env server; {@link io.gymlink.bench.TrainLoopBenchmark} the training
+ * loop's transitions/s with N envs, synchronous and asynchronous.
  */
 package io.gymlink.bench;

@@ -4,13 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.testing.PythonEnvServer;
+import io.gymlink.train.Checkpoint;
+import io.gymlink.train.CheckpointStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +102,42 @@ class TrainAndEvalCommandTest {
     Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "500", "--num-envs", "2"));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().startsWith("Pendulum-v1: 500 steps"), resumed.out());
+  }
+
+  @Test
+  void train_async_sigterm_checkpointsEveryStoredTransition(@TempDir Path dir) throws Exception {
+    // SIGTERM takes Ctrl-C's path: the shutdown hook stops the learner and the collector thread, then checkpoints.
+    Path runDir = dir.resolve("run");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), GymlinkCli.class.getName(), "train", "--env", "Pendulum-v1",
+        "--num-envs", "2", "--async", "--steps", "1000000", "--server", SERVER.target(), "--out", runDir.toString()));
+    command.addAll(TINY);
+    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        seen.append(line).append('\n');
+        if (line.contains("checkpoint written to")) {
+          break; // at step 100: training is under way
+        }
+      }
+      // kill -TERM rather than destroy(), which would also close our end of its output.
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(cli.pid())).start().waitFor());
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        seen.append(line).append('\n');
+      }
+      assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "gymlink did not exit");
+      assertTrue(seen.toString().contains("Pendulum-v1: "), seen.toString());
+      assertTrue(seen.toString().contains("interrupted; continue with: gymlink train --resume"), seen.toString());
+      Checkpoint saved = CheckpointStore.load(runDir);
+      assertTrue(saved.numTimesteps() >= 100 && saved.hasReplayBuffer(), seen.toString());
+      ReplayBuffer buffer = new ReplayBuffer(1000, 3, 1);
+      CheckpointStore.loadReplayBuffer(runDir, buffer);
+      assertEquals(Math.min(1000, saved.numTimesteps()), buffer.size());
+    } finally {
+      cli.destroyForcibly();
+    }
   }
 
   @Test

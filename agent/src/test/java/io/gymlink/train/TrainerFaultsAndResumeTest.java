@@ -97,7 +97,7 @@ class TrainerFaultsAndResumeTest {
         context(runDir, progress, "local")).run();
     // 10 batches of 8 = 80 transitions refill the buffer (not learningStarts = 400), then one update per step.
     assertEquals(100 + 70, CheckpointStore.load(runDir).learnerUpdates());
-    assertTrue(progress.lines.stream().anyMatch(l -> l.contains("collecting 80 transitions")), progress.lines::toString);
+    assertTrue(progress.logged("collecting 80 transitions"), progress.lines::toString);
     assertTrue(progress.lines.stream().noneMatch(l -> l.startsWith("WARNING")), progress.lines::toString);
     assertTrue(progress.lines.get(progress.lines.size() - 1).contains("70 gradient steps this session"),
         progress.lines::toString);
