@@ -139,10 +139,10 @@ public final class Trainer {
       run.startSession(writer);
       vectorSteps = run.initialStep() / offPolicy.numEnvs();
       callbacks.forEach(c -> c.onTrainingStart(run));
-      long seed = run.config().train().seed() + run.initialStep();
-      store.start(envs.reset(seed), new EpisodeRecorder(writer, run.initialStep(), System::nanoTime));
       progress.start(run.initialStep(), totalTimesteps);
       try {
+        long seed = run.config().train().seed() + run.initialStep();
+        store.start(envs.reset(seed), new EpisodeRecorder(writer, run.initialStep(), System::nanoTime));
         if (offPolicy.asyncCollection()) {
           trainAsynchronously();
         } else {
