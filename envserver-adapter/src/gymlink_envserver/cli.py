@@ -10,6 +10,7 @@ import threading
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, http_options
 from gymlink_envserver.errors import EnvServerError
+from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import parse_allow
 from gymlink_envserver.server import EnvServer, ServerConfig
 
@@ -37,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "16, or 256 when unlimited")
     parser.add_argument("--grace", type=float, default=defaults.grace, metavar="S",
                         help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
+    parser.add_argument("--kwargs-policy", default=None, metavar="FILE",
+                        help="JSON file of extra client kwargs to accept per environment, with bounds (and "
+                             "directories for path kwargs such as xml_file); see the README, 'Client kwargs'")
     parser.add_argument("--test-envs", action="store_true",
                         help="register and allow the GymlinkTest/* environments used by the test suites")
     parser.add_argument("--exit-with-stdin", action="store_true",
@@ -58,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = ServerConfig(host=args.host, port=args.port, allow=tuple(parse_allow(args.allow)),
                               max_instances=args.max_instances, idle_timeout=args.idle_timeout,
-                              test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace)
+                              test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace,
+                              kwargs_policy=args.kwargs_policy)
+        KwargsPolicy.load(args.kwargs_policy)
     except (ValueError, EnvServerError) as error:
         parser.error(str(error))
     grader = http_options.validate(parser, args)

@@ -15,7 +15,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from gymlink_envserver import actions, kwargs_policy
+from gymlink_envserver import actions
 from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
@@ -24,6 +24,7 @@ from gymlink_envserver.errors import (
     ResetNeeded,
     TooManyInstances,
 )
+from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import Allowlist
 
 logger = logging.getLogger("gymlink_envserver")
@@ -140,17 +141,19 @@ class InstanceTable:
         max_instances: Most instances alive at once; 0 for no limit.
         idle_timeout: Seconds after which an instance nobody touched is closed by :meth:`reap_idle`; 0 for never.
         clock: Monotonic clock in seconds (injectable for tests).
+        kwargs_policy: Which client kwargs ``make`` accepts; None for the default policy.
     """
 
     _FORGET_AFTER = 4096  # closed ids remembered so that later calls get "was closed ..." rather than "unknown"
 
     def __init__(self, allowlist: Allowlist, max_instances: int = 0, idle_timeout: float = 0.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, kwargs_policy: KwargsPolicy | None = None) -> None:
         if max_instances < 0:
             raise ValueError(f"max_instances is {max_instances}, expected >= 0 (0 = unlimited)")
         if idle_timeout < 0:
             raise ValueError(f"idle_timeout is {idle_timeout}, expected >= 0 (0 = never)")
         self.allowlist = allowlist
+        self.kwargs_policy = kwargs_policy or KwargsPolicy.load(None)
         self.max_instances = max_instances
         self.idle_timeout = idle_timeout
         self._clock = clock
@@ -172,12 +175,11 @@ class InstanceTable:
         Raises:
             UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
             TooManyInstances: When the instance limit is reached.
-            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs are refused (e.g. a
-                ``render_mode`` other than none or ``"rgb_array"``).
+            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs policy refuses the kwargs.
             EnvironmentFailed: When making the environment raises.
         """
         self.allowlist.check(env_id)
-        kwargs_policy.check_render_mode(env_id, kwargs or {})
+        kwargs = self.kwargs_policy.check(env_id, kwargs or {})
         if max_episode_steps is not None and max_episode_steps <= 0:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
         self._reserve(env_id)

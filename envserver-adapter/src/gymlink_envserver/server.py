@@ -20,6 +20,7 @@ from grpc_reflection.v1alpha import reflection
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver.decoding import DecodingInterceptor
 from gymlink_envserver.instances import InstanceTable
+from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.operations import EnvOperations
 from gymlink_envserver.registry import Allowlist
 from gymlink_envserver.service import EnvService, add_to_server
@@ -55,6 +56,7 @@ class ServerConfig:
         test_envs: Register and allow the gymlink test environments (``--test-envs``).
         max_workers: gRPC pool threads; None sizes it from ``max_instances`` (see the module docstring).
         grace: Seconds in-flight RPCs get to finish when the server stops.
+        kwargs_policy: JSON file extending the default client-kwargs policy (``--kwargs-policy``), or None.
     """
 
     host: str = "127.0.0.1"
@@ -65,6 +67,7 @@ class ServerConfig:
     test_envs: bool = False
     max_workers: int | None = None
     grace: float = 5.0
+    kwargs_policy: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -126,7 +129,8 @@ class EnvServer:
         """
         self.config = config
         allowlist = allowlist or Allowlist.build(config.allow, test_envs=config.test_envs)
-        self.table = InstanceTable(allowlist, config.max_instances, config.idle_timeout)
+        self.table = InstanceTable(allowlist, config.max_instances, config.idle_timeout,
+                                   kwargs_policy=KwargsPolicy.load(config.kwargs_policy))
         self.health = health.HealthServicer()
         self._reaper = IdleReaper(self.table, interval=min(max(config.idle_timeout / 4, 0.05), 5.0))
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers,
