@@ -99,7 +99,10 @@ ECHO_LIMIT = 100
 
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
     """``repr(value)`` cut to about ``limit`` characters, for quoting client input in a message."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except RecursionError:
+        return "<a value nested too deeply to show>"
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

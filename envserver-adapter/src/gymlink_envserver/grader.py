@@ -33,7 +33,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from gymlink_envserver.errors import EnvServerError, InstanceNotFound, TooManyInstances, UnknownEnvironment
+from gymlink_envserver.errors import (
+    EnvServerError,
+    InstanceNotFound,
+    TooManyInstances,
+    UnknownEnvironment,
+    clip,
+    echo,
+)
 from gymlink_envserver.http_sessions import OpenSessions, unknown_instance
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
@@ -170,7 +177,7 @@ class GraderSessions(OpenSessions):
             raise GraderRefused("A required request parameter 'version' was not provided (the osim-rl version)")
         if str(version) != self.config.version:
             raise GraderRefused(
-                f"osim-rl version {version!r} does not match the grader's {self.config.version!r}; "
+                f"osim-rl version {echo(version, 40)} does not match the grader's {self.config.version!r}; "
                 f"install osim-rl=={self.config.version}")
         if kwargs or max_episode_steps is not None:
             raise GraderRefused("the grader fixes the environment's settings; send no 'kwargs' or "
@@ -212,7 +219,7 @@ class GraderSessions(OpenSessions):
                 self.table.get(table_id)
             except InstanceNotFound as error:
                 raise unknown_instance(instance_id, error) from None
-            raise InstanceNotFound(f"Instance_id {instance_id} unknown")
+            raise InstanceNotFound(f"Instance_id {clip(instance_id)} unknown")
         try:
             return self.table.get(table_id)
         except InstanceNotFound as error:

@@ -60,6 +60,12 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
         return jsonify(message=f"{request.method} {request.path}: {error.description}",
                        type=type(error).__name__), error.code or 400
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(error: RecursionError) -> tuple[Response, int]:
+        # Only client input nests this deeply (a body just inside the JSON parser's limit, then walked again).
+        return jsonify(message=f"{request.method} {request.path}: the request is nested too deeply",
+                       type="BadRequest"), 400
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response, int]:
         logger.error("%s %s failed", request.method, request.path, exc_info=error)
@@ -85,7 +91,7 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
 
     @app.post("/v1/envs/<instance_id>/reset/")
     def env_reset(instance_id: str) -> Response:
-        body = request.get_json(force=True, silent=True)
+        body = _parse_body()
         body = body if isinstance(body, dict) else {}
         options = body.get("options") or {}
         if not isinstance(options, dict):
@@ -175,8 +181,16 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
     return app
 
 
+def _parse_body() -> Any:
+    """The request's JSON body, or None when it is not JSON."""
+    try:
+        return request.get_json(force=True, silent=True)
+    except RecursionError:
+        raise BadRequest("Request is not a valid json: it is nested too deeply") from None
+
+
 def _json_object() -> dict[str, Any]:
-    body = request.get_json(force=True, silent=True)
+    body = _parse_body()
     if not isinstance(body, dict):
         raise BadRequest("Request is not a valid json")
     return body

@@ -12,15 +12,15 @@ import threading
 from typing import Any
 
 from gymlink_envserver import actions, http_codec
-from gymlink_envserver.errors import InstanceNotFound, InvalidAction, InvalidArgument
+from gymlink_envserver.errors import InstanceNotFound, InvalidAction, InvalidArgument, clip
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
 
 def unknown_instance(instance_id: str, error: InstanceNotFound) -> InstanceNotFound:
     """Upstream's message for an unknown id ("Instance_id X unknown"), plus the table's reason when it knew the id."""
     if error.message.endswith("is not known to this server"):
-        return InstanceNotFound(f"Instance_id {instance_id} unknown")
-    return InstanceNotFound(f"Instance_id {instance_id} unknown: {error.message}")
+        return InstanceNotFound(f"Instance_id {clip(instance_id)} unknown")
+    return InstanceNotFound(f"Instance_id {clip(instance_id)} unknown: {error.message}")
 
 
 class OpenSessions:
@@ -78,7 +78,7 @@ class OpenSessions:
         try:
             data = json.loads(text)
         except ValueError:
-            raise InvalidArgument(f"'{text}' is not a number or a JSON value, expected e.g. 1 or [0.5]") from None
+            raise InvalidArgument(f"'{clip(text)}' is not a number or a JSON value, expected e.g. 1 or [0.5]") from None
         try:
             actions.conform(instance.env_id, instance.action_space, http_codec.decode(instance.action_space, data))
         except (ValueError, InvalidAction):

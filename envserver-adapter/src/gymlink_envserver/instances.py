@@ -23,6 +23,8 @@ from gymlink_envserver.errors import (
     InvalidArgument,
     ResetNeeded,
     TooManyInstances,
+    clip,
+    echo,
 )
 from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import Allowlist
@@ -30,6 +32,9 @@ from gymlink_envserver.registry import Allowlist
 logger = logging.getLogger("gymlink_envserver")
 
 StepOutcome = tuple[Any, float, bool, bool, dict]
+
+MAX_SEED = 2**63 - 1
+"""Largest reset seed (the protocol's int64; HTTP clients could send any integer)."""
 
 
 class Instance:
@@ -64,11 +69,24 @@ class Instance:
         return f"instance '{self.instance_id}' of '{self.env_id}'"
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
-        """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock."""
+        """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock.
+
+        Raises:
+            InvalidArgument: When the seed is negative or too large, or the environment refuses the options.
+            EnvironmentFailed: When the environment raises otherwise.
+        """
+        if seed is not None and not 0 <= seed <= MAX_SEED:
+            raise InvalidArgument(f"seed for {self!r} is {echo(seed, 40)}, expected an integer in [0, 2^63 - 1]")
         with self.lock:
             self._check_open()
             try:
                 observation, info = self.env.reset(seed=seed, options=options or None)
+            except (ValueError, TypeError, KeyError, AssertionError) as error:
+                if not options:
+                    raise self._failure("reset", error) from error
+                # Gymnasium's envs check their options with ValueError (e.g. Pendulum's x_init); the client sent them.
+                raise InvalidArgument(f"reset options {echo(options)} for {self!r} were refused: "
+                                      f"{type(error).__name__}: {clip(str(error))}") from error
             except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
                 raise self._failure("reset", error) from error
             finally:
@@ -208,7 +226,7 @@ class InstanceTable:
                 reason = self._closed_ids.get(instance_id)
                 if reason is not None:
                     raise InstanceNotFound(f"instance '{instance_id}' {reason}")
-                raise InstanceNotFound(f"instance '{instance_id}' is not known to this server")
+                raise InstanceNotFound(f"instance '{clip(instance_id)}' is not known to this server")
             instance.touch()
             return instance
 
