@@ -130,16 +130,28 @@ class Instance:
             self._needs_reset = "the episode ended ({})".format("terminated" if terminated else "truncated")
         return observation, float(reward), bool(terminated), bool(truncated), info
 
-    def close(self) -> None:
-        """Closes the environment (idempotent); waits for a call in progress to finish."""
-        with self.lock:
+    def close(self, timeout: float | None = None) -> bool:
+        """Closes the environment (idempotent); waits for a call in progress to finish.
+
+        Args:
+            timeout: Most seconds to wait for a call in progress; None waits as long as it takes.
+
+        Returns:
+            False when a call was still in progress after ``timeout`` (the environment is left as it is).
+        """
+        if not self.lock.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        try:
             if self.closed:
-                return
+                return True
             self.closed = True
             try:
                 self.env.close()
             except Exception:  # noqa: BLE001 - a failing close must not stop the others
                 logger.warning("closing %r raised", self, exc_info=True)
+            return True
+        finally:
+            self.lock.release()
 
     def _check_open(self) -> None:
         if self.closed:
@@ -245,12 +257,15 @@ class InstanceTable:
             self._close(instance, reason)
         return len(owned)
 
-    def close_all(self, reason: str = "closed when the server stopped") -> int:
-        """Closes every instance; returns how many."""
-        live = self.list()
-        for instance in live:
-            self._close(instance, reason)
-        return len(live)
+    def close_all(self, reason: str = "closed when the server stopped", busy_timeout: float | None = None) -> int:
+        """Closes every instance; returns how many were closed.
+
+        Args:
+            reason: Why, for later calls and the log.
+            busy_timeout: Most seconds to wait for each instance busy in a call; None waits as long as it takes.
+                An instance still busy then is forgotten without closing (the server is going away).
+        """
+        return sum(self._close(instance, reason, busy_timeout) for instance in self.list())
 
     def reap_idle(self) -> list[str]:
         """Closes unowned instances untouched for longer than the idle timeout (skipping ones busy right now).
@@ -288,17 +303,21 @@ class InstanceTable:
                     f"is {self.max_instances}; close instances first")
             self._pending += 1
 
-    def _close(self, instance: Instance, reason: str) -> None:
+    def _close(self, instance: Instance, reason: str, busy_timeout: float | None = None) -> bool:
         with self._lock:
             if self._instances.pop(instance.instance_id, None) is None:
-                return
+                return False
             message = reason if reason.startswith("was ") else f"was {reason}"
             self._closed_ids[instance.instance_id] = f"of '{instance.env_id}' {message}"
             while len(self._closed_ids) > self._FORGET_AFTER:
                 self._closed_ids.popitem(last=False)
-        instance.close()
+        if not instance.close(busy_timeout):
+            logger.warning("left %s instance %s unclosed: a call on it was still running after %g s",
+                           instance.env_id, instance.instance_id, busy_timeout)
+            return False
         logger.info("closed %s instance %s (%s) [%d live]", instance.env_id, instance.instance_id,
                     reason.removeprefix("was "), len(self))
+        return True
 
 
 def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list[StepOutcome]:

@@ -30,6 +30,8 @@ logger = logging.getLogger("gymlink_envserver")
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["EnvService"].full_name
 HEADROOM_THREADS = 16
 """Pool threads beyond one per instance: unary calls, health checks, reflection."""
+BUSY_CLOSE_SECONDS = 1.0
+"""At shutdown, how long to wait for each instance still inside a call after the grace period."""
 UNLIMITED_WORKERS = 256
 """Pool size when the instance limit is off (0)."""
 KEEPALIVE_OPTIONS = (
@@ -169,16 +171,27 @@ class EnvServer:
             self.health.set(service, health_pb2.HealthCheckResponse.SERVING)
         return self.port
 
-    def stop(self, grace: float | None = None) -> None:
-        """Reports NOT_SERVING, lets in-flight RPCs finish for ``grace`` seconds, then closes every instance."""
+    def stop(self, grace: float | None = None) -> bool:
+        """Reports NOT_SERVING, lets in-flight RPCs finish for ``grace`` seconds, then closes every instance.
+
+        Returns within about ``grace`` + :data:`BUSY_CLOSE_SECONDS` even when a call is still running (an env step
+        that never ends): its RPC is cancelled at the grace period and its instance left unclosed. The caller then
+        decides whether to exit the process (:func:`gymlink_envserver.cli.main` does).
+
+        Returns:
+            True when every call has ended; False when one was still running (its thread is left behind).
+        """
         if self._stopped.is_set():
-            return
+            return True
         self._stopped.set()
+        grace = self.config.grace if grace is None else grace
         self.health.enter_graceful_shutdown()
-        self._server.stop(self.config.grace if grace is None else grace).wait()
+        ended = self._server.stop(grace).wait(grace + BUSY_CLOSE_SECONDS)
         self._reaper.stop()
-        closed = self.table.close_all()
+        live = len(self.table)
+        closed = self.table.close_all(busy_timeout=BUSY_CLOSE_SECONDS)
         logger.info("stopped; closed %d instance(s) at shutdown", closed)
+        return ended and closed == live
 
     def __enter__(self) -> EnvServer:
         self.start()
