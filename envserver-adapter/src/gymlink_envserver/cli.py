@@ -10,6 +10,7 @@ import sys
 import threading
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, http_options
+from gymlink_envserver.auth import TlsFiles
 from gymlink_envserver.errors import EnvServerError
 from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import parse_allow
@@ -47,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-with-stdin", action="store_true",
                         help="stop when standard input reaches end of file: a launcher that holds a pipe to it "
                              "takes the server down with it, even when the launcher is killed")
+    security = parser.add_argument_group("security (required beyond loopback; README, 'Securing the server')")
+    security.add_argument("--tokens", default=None, metavar="FILE",
+                          help="bearer tokens, one 'TOKEN [NAME]' per line: every call then needs "
+                               "'authorization: Bearer TOKEN', and instances belong to the NAME that made them "
+                               "(in grader mode: also the participants)")
+    security.add_argument("--tls-cert", default=None, metavar="FILE", help="PEM certificate chain: serve gRPC over TLS")
+    security.add_argument("--tls-key", default=None, metavar="FILE", help="PEM private key of --tls-cert")
+    security.add_argument("--tls-client-ca", default=None, metavar="FILE",
+                          help="PEM CA bundle: also require client certificates it signed (mutual TLS)")
+    security.add_argument("--insecure", action="store_true",
+                          help="allow listening beyond loopback without TLS and tokens (a private network only)")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
                         help="log level (default: %(default)s)")
     http_options.add_arguments(parser)
@@ -64,21 +76,30 @@ def main(argv: list[str] | None = None) -> int:
         config = ServerConfig(host=args.host, port=args.port, allow=tuple(parse_allow(args.allow)),
                               max_instances=args.max_instances, idle_timeout=args.idle_timeout,
                               test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace,
-                              kwargs_policy=args.kwargs_policy)
+                              kwargs_policy=args.kwargs_policy, tokens=args.tokens, tls=_tls(parser, args),
+                              insecure=args.insecure)
         KwargsPolicy.load(args.kwargs_policy)
     except (ValueError, EnvServerError) as error:
         parser.error(str(error))
     grader = http_options.validate(parser, args)
     logger.info("gymlink-envserver %s (%s) starting: %s", __version__, PROTOCOL_VERSION, config)
-    server = EnvServer(config)
     try:
+        server = EnvServer(config)
         server.start()
+    except ValueError as error:
+        print(f"gymlink-envserver: error: {error}", file=sys.stderr, flush=True)
+        return 2
     except OSError as error:
         logger.error("%s", error)
         return 1
     stop = threading.Event()
     try:
-        http = http_options.start(args, server.table, grader, on_shutdown=stop.set)
+        http = http_options.start(args, server.table, grader, on_shutdown=stop.set,
+                                  authenticator=server.authenticator)
+    except ValueError as error:
+        print(f"gymlink-envserver: error: {error}", file=sys.stderr, flush=True)
+        server.stop(0)
+        return 2
     except OSError as error:
         logger.error("%s", error)
         server.stop(0)
@@ -104,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         os._exit(0)
     return 0
+
+
+def _tls(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TlsFiles | None:
+    if not (args.tls_cert or args.tls_key or args.tls_client_ca):
+        return None
+    if not (args.tls_cert and args.tls_key):
+        parser.error("TLS needs both --tls-cert and --tls-key")
+    return TlsFiles(args.tls_cert, args.tls_key, args.tls_client_ca)
 
 
 def _stop_at_stdin_eof(stop: threading.Event) -> None:

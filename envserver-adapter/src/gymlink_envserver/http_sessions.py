@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from gymlink_envserver import actions, http_codec
+from gymlink_envserver.auth import ANONYMOUS
 from gymlink_envserver.errors import InstanceNotFound, InvalidAction, InvalidArgument, clip
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
@@ -36,9 +37,12 @@ class OpenSessions:
         self._create_seeds: dict[str, int] = {}
 
     def create(self, env_id: str, kwargs: dict, max_episode_steps: int | None, seed: int | None,
-               body: dict[str, Any]) -> str:
-        """Makes an instance; returns its public id. A create ``seed`` seeds the first reset that names none."""
-        instance = self.table.make(env_id, kwargs, max_episode_steps)
+               body: dict[str, Any], principal: str = ANONYMOUS) -> str:
+        """Makes an instance of ``principal``; returns its public id.
+
+        A create ``seed`` seeds the first reset that names none.
+        """
+        instance = self.table.make(env_id, kwargs, max_episode_steps, principal=principal)
         if seed is not None:
             with self._lock:
                 self._create_seeds[instance.instance_id] = seed
@@ -48,18 +52,18 @@ class OpenSessions:
         """The id clients use for ``instance``."""
         return instance.instance_id
 
-    def list_all(self) -> dict[str, str]:
-        """Public instance id to env id, for every live instance."""
-        return {self.public_id(i): i.env_id for i in self.table.list()}
+    def list_all(self, principal: str = ANONYMOUS) -> dict[str, str]:
+        """Public instance id to env id, for every live instance of ``principal``."""
+        return {self.public_id(i): i.env_id for i in self.table.list(principal)}
 
-    def lookup(self, instance_id: str) -> Instance:
-        """The live instance a client's id names.
+    def lookup(self, instance_id: str, principal: str = ANONYMOUS) -> Instance:
+        """The live instance of ``principal`` that a client's id names.
 
         Raises:
             InstanceNotFound: "Instance_id X unknown", as upstream.
         """
         try:
-            return self.table.get(instance_id)
+            return self.table.get(instance_id, principal)
         except InstanceNotFound as error:
             raise unknown_instance(instance_id, error) from None
 
@@ -108,4 +112,4 @@ class OpenSessions:
         """Closes and forgets the instance."""
         with self._lock:
             self._create_seeds.pop(instance.instance_id, None)
-        self.table.close(instance.instance_id)
+        self.table.close(instance.instance_id, principal=instance.principal)

@@ -16,6 +16,7 @@ from typing import Any
 import gymnasium as gym
 
 from gymlink_envserver import actions
+from gymlink_envserver.auth import ANONYMOUS
 from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
@@ -47,18 +48,21 @@ class Instance:
         observation_space: The environment's observation space.
         action_space: The environment's action space.
         owner: The session that made it (closed with the session), or None.
+        principal: Who may use it: the token's principal of the caller that made it, or, on a server without
+            tokens, the session that made it (:data:`~gymlink_envserver.auth.ANONYMOUS` for unary and HTTP calls).
         lock: Held for every reset, step and close, so one instance never runs two calls at once.
         last_used: Clock reading at the end of the last call, for the idle timeout.
     """
 
     def __init__(self, env_id: str, instance_id: str, env: gym.Env, owner: Hashable | None,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], principal: Hashable = ANONYMOUS) -> None:
         self.env_id = env_id
         self.instance_id = instance_id
         self.env = env
         self.observation_space = env.observation_space
         self.action_space = env.action_space
         self.owner = owner
+        self.principal = principal
         self.lock = threading.Lock()
         self._clock = clock
         self.last_used = clock()
@@ -190,10 +194,11 @@ class InstanceTable:
         self._lock = threading.Lock()
         self._instances: dict[str, Instance] = {}
         self._pending = 0
-        self._closed_ids: collections.OrderedDict[str, str] = collections.OrderedDict()
+        # Closed id -> (principal, why), so that later calls of the same principal learn why it is gone.
+        self._closed_ids: collections.OrderedDict[str, tuple[Hashable, str]] = collections.OrderedDict()
 
     def make(self, env_id: str, kwargs: dict | None = None, max_episode_steps: int | None = None,
-             owner: Hashable | None = None) -> Instance:
+             owner: Hashable | None = None, principal: Hashable = ANONYMOUS) -> Instance:
         """Makes an instance of an allowed environment.
 
         Args:
@@ -201,6 +206,7 @@ class InstanceTable:
             kwargs: Keyword arguments for ``gymnasium.make``.
             max_episode_steps: Overrides the registered time limit.
             owner: The session making it, closed by :meth:`close_owned`; None for unowned.
+            principal: Who may use it (see :class:`Instance`); calls of anyone else get NOT_FOUND.
 
         Raises:
             UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
@@ -216,7 +222,7 @@ class InstanceTable:
         try:
             env = make_env(env_id, kwargs or {}, max_episode_steps)
             instance_id = secrets.token_hex(6)
-            instance = Instance(env_id, instance_id, env, owner, self._clock)
+            instance = Instance(env_id, instance_id, env, owner, self._clock, principal)
             with self._lock:
                 self._instances[instance_id] = instance
         finally:
@@ -226,29 +232,30 @@ class InstanceTable:
                     f" for {owner}" if owner is not None else "", len(self))
         return instance
 
-    def get(self, instance_id: str) -> Instance:
-        """The live instance with this id; marks it used.
+    def get(self, instance_id: str, principal: Hashable = ANONYMOUS) -> Instance:
+        """The live instance with this id that ``principal`` may use; marks it used.
 
         Raises:
-            InstanceNotFound: Naming the id, and why it is gone when it was closed or expired.
+            InstanceNotFound: Naming the id, and why it is gone when it was closed or expired. Another principal's
+                instance is "not known", exactly like an id that never existed.
         """
         with self._lock:
             instance = self._instances.get(instance_id)
-            if instance is None:
-                reason = self._closed_ids.get(instance_id)
-                if reason is not None:
-                    raise InstanceNotFound(f"instance '{instance_id}' {reason}")
+            if instance is None or instance.principal != principal:
+                closed = self._closed_ids.get(instance_id)
+                if instance is None and closed is not None and closed[0] == principal:
+                    raise InstanceNotFound(f"instance '{instance_id}' {closed[1]}")
                 raise InstanceNotFound(f"instance '{clip(instance_id)}' is not known to this server")
             instance.touch()
             return instance
 
-    def close(self, instance_id: str, reason: str = "closed by the client") -> None:
-        """Closes and forgets an instance.
+    def close(self, instance_id: str, reason: str = "closed by the client", principal: Hashable = ANONYMOUS) -> None:
+        """Closes and forgets an instance of ``principal``.
 
         Raises:
-            InstanceNotFound: When no such instance is live.
+            InstanceNotFound: When ``principal`` has no such live instance.
         """
-        self._close(self.get(instance_id), reason)
+        self._close(self.get(instance_id, principal), reason)
 
     def close_owned(self, owner: Hashable, reason: str = "closed when its session ended") -> int:
         """Closes every instance ``owner`` made; returns how many (idempotent)."""
@@ -285,10 +292,10 @@ class InstanceTable:
                 reaped.append(instance.instance_id)
         return reaped
 
-    def list(self) -> list[Instance]:
-        """A snapshot of the live instances."""
+    def list(self, principal: Hashable | None = None) -> list[Instance]:
+        """A snapshot of the live instances (of ``principal`` only, when given)."""
         with self._lock:
-            return list(self._instances.values())
+            return [i for i in self._instances.values() if principal is None or i.principal == principal]
 
     def __len__(self) -> int:
         with self._lock:
@@ -308,7 +315,7 @@ class InstanceTable:
             if self._instances.pop(instance.instance_id, None) is None:
                 return False
             message = reason if reason.startswith("was ") else f"was {reason}"
-            self._closed_ids[instance.instance_id] = f"of '{instance.env_id}' {message}"
+            self._closed_ids[instance.instance_id] = (instance.principal, f"of '{instance.env_id}' {message}")
             while len(self._closed_ids) > self._FORGET_AFTER:
                 self._closed_ids.popitem(last=False)
         if not instance.close(busy_timeout):
@@ -320,7 +327,8 @@ class InstanceTable:
         return True
 
 
-def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list[StepOutcome]:
+def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]],
+              principal: Hashable = ANONYMOUS) -> list[StepOutcome]:
     """Steps several instances, one action each; all-or-nothing on validation errors.
 
     Every instance is locked (in id order, so concurrent batches cannot deadlock) and every action checked before
@@ -329,6 +337,7 @@ def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list
     Args:
         table: Where the instances live.
         requests: ``(instance_id, decoded action)`` pairs with distinct ids.
+        principal: The caller; only its instances can be stepped.
 
     Raises:
         InvalidArgument: When an id appears twice.
@@ -337,7 +346,7 @@ def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list
     pairs = list(requests)
     ids = [instance_id for instance_id, _ in pairs]
     check_distinct(ids)
-    instances = [table.get(instance_id) for instance_id in ids]
+    instances = [table.get(instance_id, principal) for instance_id in ids]
     locked: list[Instance] = []
     try:
         for instance in sorted(instances, key=lambda i: i.instance_id):

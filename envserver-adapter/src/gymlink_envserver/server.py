@@ -18,7 +18,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
+from gymlink_envserver.auth import AuthInterceptor, TlsFiles, TokenAuthenticator, check_exposure
 from gymlink_envserver.decoding import DecodingInterceptor
+from gymlink_envserver.grader import read_tokens
 from gymlink_envserver.instances import InstanceTable
 from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.operations import EnvOperations
@@ -59,6 +61,9 @@ class ServerConfig:
         max_workers: gRPC pool threads; None sizes it from ``max_instances`` (see the module docstring).
         grace: Seconds in-flight RPCs get to finish when the server stops.
         kwargs_policy: JSON file extending the default client-kwargs policy (``--kwargs-policy``), or None.
+        tokens: Tokens file (``--tokens``): every call then needs a bearer token, or None.
+        tls: Certificate, key and optional client CA (``--tls-cert``, ``--tls-key``, ``--tls-client-ca``), or None.
+        insecure: Allow listening beyond loopback without TLS and tokens (``--insecure``).
     """
 
     host: str = "127.0.0.1"
@@ -70,6 +75,9 @@ class ServerConfig:
     max_workers: int | None = None
     grace: float = 5.0
     kwargs_policy: str | None = None
+    tokens: str | None = None
+    tls: TlsFiles | None = None
+    insecure: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -133,13 +141,17 @@ class EnvServer:
         allowlist = allowlist or Allowlist.build(config.allow, test_envs=config.test_envs)
         self.table = InstanceTable(allowlist, config.max_instances, config.idle_timeout,
                                    kwargs_policy=KwargsPolicy.load(config.kwargs_policy))
+        self.authenticator = TokenAuthenticator(read_tokens(config.tokens)) if config.tokens else None
+        interceptors: list[grpc.ServerInterceptor] = [DecodingInterceptor()]
+        if self.authenticator is not None:
+            interceptors.insert(0, AuthInterceptor(self.authenticator))
         self.health = health.HealthServicer()
         self._reaper = IdleReaper(self.table, interval=min(max(config.idle_timeout / 4, 0.05), 5.0))
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers,
                                                               thread_name_prefix="gymlink-rpc"),
                                    maximum_concurrent_rpcs=config.workers, options=KEEPALIVE_OPTIONS,
-                                   interceptors=(DecodingInterceptor(),))
-        add_to_server(EnvService(EnvOperations(self.table)), self._server)
+                                   interceptors=interceptors)
+        add_to_server(EnvService(EnvOperations(self.table), self.authenticator), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         reflection.enable_server_reflection(
             (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
@@ -156,11 +168,21 @@ class EnvServer:
         """Binds, starts serving and reports SERVING; returns the bound port.
 
         Raises:
+            ValueError: When the bind rule refuses the address (beyond loopback without TLS and tokens), or the TLS
+                files cannot be read; one line naming what is missing.
             OSError: When the address cannot be bound (message names it).
         """
-        address = f"{self.config.host}:{self.config.port}"
+        config = self.config
+        warning = check_exposure(config.host, config.tls is not None, self.authenticator is not None,
+                                 config.insecure)
+        if warning:
+            logger.warning("%s", warning)
+        address = f"{config.host}:{config.port}"
         try:
-            self.port = self._server.add_insecure_port(address)
+            if config.tls is not None:
+                self.port = self._server.add_secure_port(address, config.tls.grpc_credentials())
+            else:
+                self.port = self._server.add_insecure_port(address)
         except RuntimeError as error:
             raise OSError(f"cannot listen on {address}: {error}") from error
         for service in ("", SERVICE_NAME):
