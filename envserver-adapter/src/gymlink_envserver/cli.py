@@ -36,8 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--idle-timeout", type=float, default=defaults.idle_timeout, metavar="S",
                         help="close instances untouched for S seconds, 0 = never (default: %(default)s)")
     parser.add_argument("--max-workers", type=int, default=None, metavar="N",
-                        help="gRPC threads (each open session holds one); default: max-instances + "
-                             "16, or 256 when unlimited")
+                        help="concurrent gRPC calls (each open session holds one; health checks need none); "
+                             "default: max-instances + 16, or 256 when unlimited")
+    parser.add_argument("--max-instances-per-principal", type=int, default=None, metavar="N",
+                        help="most live instances of one caller (token), 0 = no quota (default: half of "
+                             "--max-instances with --tokens, else none)")
+    parser.add_argument("--max-sessions-per-principal", type=int, default=None, metavar="N",
+                        help="most open session streams of one caller (token), 0 = no quota (default: half of "
+                             "the call slots with --tokens, else none)")
+    parser.add_argument("--empty-session-timeout", type=float, default=defaults.empty_session_timeout, metavar="S",
+                        help="close a session stream that holds no instance and sends nothing for S seconds, "
+                             "0 = never (default: %(default)s)")
+    parser.add_argument("--session-idle-timeout", type=float, default=defaults.session_idle_timeout, metavar="S",
+                        help="close any session stream (and its instances) that sends nothing for S seconds, "
+                             "0 = never (default: %(default)s)")
     parser.add_argument("--grace", type=float, default=defaults.grace, metavar="S",
                         help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
     parser.add_argument("--kwargs-policy", default=None, metavar="FILE",
@@ -77,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
                               max_instances=args.max_instances, idle_timeout=args.idle_timeout,
                               test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace,
                               kwargs_policy=args.kwargs_policy, tokens=args.tokens, tls=_tls(parser, args),
-                              insecure=args.insecure)
+                              insecure=args.insecure, max_instances_per_principal=args.max_instances_per_principal,
+                              max_sessions_per_principal=args.max_sessions_per_principal,
+                              empty_session_timeout=args.empty_session_timeout,
+                              session_idle_timeout=args.session_idle_timeout)
         KwargsPolicy.load(args.kwargs_policy)
     except (ValueError, EnvServerError) as error:
         parser.error(str(error))

@@ -176,12 +176,14 @@ class InstanceTable:
         idle_timeout: Seconds after which an instance nobody touched is closed by :meth:`reap_idle`; 0 for never.
         clock: Monotonic clock in seconds (injectable for tests).
         kwargs_policy: Which client kwargs ``make`` accepts; None for the default policy.
+        max_per_principal: Most live instances of one principal; 0 for no quota beyond ``max_instances``.
     """
 
     _FORGET_AFTER = 4096  # closed ids remembered so that later calls get "was closed ..." rather than "unknown"
 
     def __init__(self, allowlist: Allowlist, max_instances: int = 0, idle_timeout: float = 0.0,
-                 clock: Callable[[], float] = time.monotonic, kwargs_policy: KwargsPolicy | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, kwargs_policy: KwargsPolicy | None = None,
+                 max_per_principal: int = 0) -> None:
         if max_instances < 0:
             raise ValueError(f"max_instances is {max_instances}, expected >= 0 (0 = unlimited)")
         if idle_timeout < 0:
@@ -189,6 +191,7 @@ class InstanceTable:
         self.allowlist = allowlist
         self.kwargs_policy = kwargs_policy or KwargsPolicy.load(None)
         self.max_instances = max_instances
+        self.max_per_principal = max_per_principal
         self.idle_timeout = idle_timeout
         self._clock = clock
         self._lock = threading.Lock()
@@ -218,7 +221,7 @@ class InstanceTable:
         kwargs = self.kwargs_policy.check(env_id, kwargs or {})
         if max_episode_steps is not None and max_episode_steps <= 0:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
-        self._reserve(env_id)
+        self._reserve(env_id, principal)
         try:
             env = make_env(env_id, kwargs or {}, max_episode_steps)
             instance_id = secrets.token_hex(6)
@@ -301,13 +304,19 @@ class InstanceTable:
         with self._lock:
             return len(self._instances)
 
-    def _reserve(self, env_id: str) -> None:
+    def _reserve(self, env_id: str, principal: Hashable) -> None:
         with self._lock:
             live = len(self._instances) + self._pending
             if self.max_instances and live >= self.max_instances:
                 raise TooManyInstances(
                     f"cannot make '{env_id}': the server holds {live} instances, its limit (--max-instances) "
                     f"is {self.max_instances}; close instances first")
+            if self.max_per_principal:
+                held = sum(1 for i in self._instances.values() if i.principal == principal)
+                if held >= self.max_per_principal:
+                    raise TooManyInstances(
+                        f"cannot make '{env_id}': '{principal}' holds {held} instances, the limit per caller "
+                        f"(--max-instances-per-principal) is {self.max_per_principal}; close instances first")
             self._pending += 1
 
     def _close(self, instance: Instance, reason: str, busy_timeout: float | None = None) -> bool:

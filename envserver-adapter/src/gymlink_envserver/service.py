@@ -24,6 +24,7 @@ from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
 from gymlink_envserver.auth import ANONYMOUS, TokenAuthenticator, principal_of
 from gymlink_envserver.decoding import decode_request
 from gymlink_envserver.errors import EnvServerError, InvalidArgument
+from gymlink_envserver.limits import SessionRegistry, TooManySessions
 from gymlink_envserver.operations import EnvOperations
 
 logger = logging.getLogger("gymlink_envserver")
@@ -47,11 +48,14 @@ class EnvService(pb_grpc.EnvServiceServicer):
     Args:
         operations: The operations on the server's instance table.
         authenticator: The server's tokens (the interceptor has refused calls without a valid one), or None.
+        sessions: The open sessions, with their quota and idle timeouts (None: no limits).
     """
 
-    def __init__(self, operations: EnvOperations, authenticator: TokenAuthenticator | None = None) -> None:
+    def __init__(self, operations: EnvOperations, authenticator: TokenAuthenticator | None = None,
+                 sessions: SessionRegistry | None = None) -> None:
         self.operations = operations
         self._authenticator = authenticator
+        self.sessions = sessions if sessions is not None else SessionRegistry()
         self._session_ids = itertools.count(1)
 
     def _principal(self, context: grpc.ServicerContext) -> str:
@@ -92,12 +96,17 @@ class EnvService(pb_grpc.EnvServiceServicer):
         # Without tokens the session itself is the principal: nobody else can reach its instances.
         caller = owner if principal == ANONYMOUS else principal
         table = self.operations.table
+        try:
+            session = self.sessions.open(owner, principal, context.cancel)
+        except TooManySessions as error:
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, error.message)
         # The callback covers a client that vanishes while this generator is suspended; `finally` covers the rest.
         # grpcio runs callbacks on its event-loop thread, and closing may wait for a step in progress: hand it off.
         context.add_callback(lambda: threading.Thread(target=table.close_owned, args=(owner,),
                                                       name=f"gymlink-close-{owner}", daemon=True).start())
         try:
             for raw in request_iterator:
+                self.sessions.touch(session)
                 try:
                     request = decode_request(pb.SessionRequest.FromString, raw, "gymlink.v1.SessionRequest")
                 except InvalidArgument as error:
@@ -108,6 +117,7 @@ class EnvService(pb_grpc.EnvServiceServicer):
         except grpc.RpcError:
             logger.debug("%s: stream broken by the client", owner)
         finally:
+            self.sessions.close(owner)
             table.close_owned(owner)
 
     def _answer(self, request: pb.SessionRequest, owner: str, caller: str) -> pb.SessionResponse:
