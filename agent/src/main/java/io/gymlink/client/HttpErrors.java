@@ -40,7 +40,7 @@ final class HttpErrors {
           ? new EnvServerException(request + " failed on the server with HTTP " + status + ": " + text)
           : new InvalidArgumentException(request + " was refused with HTTP " + status + ": " + text);
     }
-    if (status == 401) {
+    if (status == 401 && (type == null || type.equals("Unauthenticated"))) {
       return new EnvServerException(request + " was refused (HTTP 401): " + message + " — give the server's token"
           + " with --token-file FILE or " + ClientSecurity.TOKEN_VARIABLE);
     }
