@@ -1,5 +1,6 @@
 #!/bin/sh
-# Makes the TLS and token material of a private gymlink deployment once (docker-compose.yml's "secrets" service):
+# Makes the TLS and token material of a private gymlink deployment once (docker-compose.yml: the env server's entry
+# point runs it when GYMLINK_MAKE_SECRETS names a directory):
 #   DIR/ca.crt       the CA clients trust (--ca-cert)            DIR/server.crt, DIR/server.key  the server's TLS pair
 #   DIR/tokens       the server's tokens file (--tokens)          DIR/token                       the trainer's token
 # The server certificate names the given host names, localhost and 127.0.0.1. Existing files are kept, so the token
@@ -9,6 +10,14 @@ set -eu
 dir=${1:?usage: gymlink-make-secrets DIR [HOSTNAME...]}
 shift
 cd "$dir"
+# Replicas sharing the directory (--scale) wait for whichever makes the files first.
+tries=0
+until mkdir .lock 2>/dev/null; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 120 ] || { echo "gymlink secrets: $dir/.lock held for 60 s; remove it if no one is making secrets" >&2; exit 1; }
+  sleep 0.5
+done
+trap 'rmdir .lock' EXIT
 if [ -s ca.crt ] && [ -s server.crt ] && [ -s server.key ] && [ -s tokens ] && [ -s token ]; then
   echo "gymlink secrets: kept the existing CA, server certificate and token in $dir"
   exit 0
