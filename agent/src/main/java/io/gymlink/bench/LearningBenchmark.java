@@ -91,8 +91,9 @@ public final class LearningBenchmark implements Callable<Integer> {
         try (Env env = factory.make(envId, Map.of(), null); Env evalEnv = factory.make(envId, Map.of(), null);
             ProgressReporter progress = ProgressReporter.forConsole(envId + " seed " + seed,
                 config.train().logInterval())) {
-          Trainer.Result result =
-              Trainer.start(config, env, evalEnv, new RunContext(runDir, progress, Versions.current())).run();
+          RunContext context = new RunContext(runDir, progress, Versions.current(),
+              server == null ? RunContext.LOCAL_SERVER : server);
+          Trainer.Result result = Trainer.start(config, env, evalEnv, context).run();
           EvaluationResult eval = result.finalEvaluation();
           means.add(eval.mean());
           rows.add(String.format(Locale.ROOT, "| %d | %.1f ± %.1f | %.0f s | %.1f |", seed, eval.mean(), eval.std(),
@@ -121,14 +122,14 @@ public final class LearningBenchmark implements Callable<Integer> {
     } else if (steps != null) {
       overrides.put("totalTimesteps", steps);
     }
-    return ConfigResolver.withBundledPresets().resolve(envId, null, overrides).config();
+    return ConfigResolver.withBundledPresets("ddpg").resolve(envId, null, overrides).config();
   }
 
   private void printTable(List<String> rows, List<Double> means, Path root) {
     RunConfig config = config(seeds.get(0));
     System.out.println();
-    System.out.printf("%s, DDPG netArch %s, %d steps per seed, final evaluation over %d deterministic episodes%n",
-        envId, Arrays.toString(config.ddpg().netArch()), config.train().totalTimesteps(), evalEpisodes);
+    System.out.printf("%s, %s netArch %s, %d steps per seed, final evaluation over %d deterministic episodes%n",
+        envId, config.td3().algorithmName(), config.td3().netArch(), config.train().totalTimesteps(), evalEpisodes);
     System.out.println("(steps/s: env-steps per second of training, evaluation time excluded; wall time includes it)");
     System.out.println();
     System.out.println("| seed | final eval return (mean ± std) | wall time | steps/s |");

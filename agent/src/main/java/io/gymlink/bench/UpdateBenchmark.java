@@ -1,9 +1,9 @@
 package io.gymlink.bench;
 
 import io.gymlink.buffer.Batch;
-import io.gymlink.ddpg.DdpgConfig;
-import io.gymlink.ddpg.DdpgLearner;
-import io.gymlink.ddpg.UpdateProfiler;
+import io.gymlink.td3.Td3Config;
+import io.gymlink.td3.Td3;
+import io.gymlink.td3.UpdateProfiler;
 import io.gymlink.env.spaces.BoxSpace;
 import java.util.Arrays;
 import java.util.Random;
@@ -87,10 +87,10 @@ public final class UpdateBenchmark {
     }
   }
 
-  private record Setup(DdpgLearner learner, Batch[] batches) {}
+  private record Setup(Td3 learner, Batch[] batches) {}
 
-  /** Median microseconds of one single-observation {@link DdpgLearner#predict} (the acting path). */
-  private static double timePredict(DdpgLearner learner, int obs) {
+  /** Median microseconds of one single-observation {@link Td3#predict} (the acting path). */
+  private static double timePredict(Td3 learner, int obs) {
     float[] observation = new float[obs];
     double[] micros = new double[2000];
     float sink = 0;
@@ -107,7 +107,7 @@ public final class UpdateBenchmark {
   }
 
   private static double[] run(Setup setup, int warmup, int updates) {
-    DdpgLearner learner = setup.learner;
+    Td3 learner = setup.learner;
     Batch[] batches = setup.batches;
     for (int i = 0; i < warmup; i++) {
       learner.train(batches[i % batches.length]);
@@ -122,12 +122,11 @@ public final class UpdateBenchmark {
   }
 
   private static Setup setup(int[] net, int batchSize, int obs, int act, String activation) {
-    DdpgConfig d = DdpgConfig.defaults();
-    DdpgConfig config = new DdpgConfig(d.learningRate(), d.bufferSize(), d.learningStarts(), batchSize, d.tau(),
-        d.gamma(), d.trainFreq(), d.gradientSteps(), d.actionNoise(), d.actionNoiseSigma(), net, activation,
-        false, 1, 0.0, d.targetNoiseClip(), false);
+    Td3Config d = Td3Config.ddpg();
+    Td3Config config = new Td3Config(d.learningRate(), batchSize, d.tau(), d.gamma(),
+        java.util.Arrays.stream(net).boxed().toList(), activation, false, 1, 0.0, d.targetNoiseClip());
     Random random = new Random(0);
-    DdpgLearner learner = new DdpgLearner(obs, BoxSpace.of(act, -2, 2), config, random);
+    Td3 learner = new Td3(obs, BoxSpace.of(act, -2, 2), config, random);
     Batch[] batches = new Batch[8];
     for (int b = 0; b < batches.length; b++) {
       batches[b] = Batch.allocate(batchSize, obs, act);

@@ -125,6 +125,11 @@ public final class ReplayBuffer {
     return capacity;
   }
 
+  /** Bytes the stored transitions take when the buffer is full (what a saved buffer grows to). */
+  public long bytesAtCapacity() {
+    return 4L * capacity * (2L * observationDim + actionDim + 2);
+  }
+
   public int observationDim() {
     return observationDim;
   }

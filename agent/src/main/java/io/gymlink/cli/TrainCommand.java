@@ -42,18 +42,20 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = GymlinkVersion.class,
     sortOptions = false,
-    description = {"Trains a DDPG agent on a Gymnasium environment with a Box action space.",
-        "Config layers, later ones winning: code defaults < presets (hyperparams/ddpg.yml in the jar: 'default' and"
-            + " the env's section) < --config FILE < --set KEY=VALUE < --steps/--seed.",
+    description = {"Trains a DDPG or TD3 agent on a Gymnasium environment with a Box action space.",
+        "Config layers, later ones winning: code defaults < presets (hyperparams/<algo>.yml in the jar: 'default'"
+            + " and the env's section) < --config FILE < --set KEY=VALUE < --steps/--seed.",
         "Writes DIR/metrics.csv, DIR/evaluations.csv, DIR/config.json, DIR/learning_curve.png and DIR/checkpoint/."},
     footer = {"%nExamples:%n  gymlink train --env Pendulum-v1",
         "  gymlink train --env Pendulum-v1 --steps 5000 --seed 3 --set netArch=[64,64] --out runs/quick",
+        "  gymlink train --env HalfCheetah-v5 --algo td3",
         "  gymlink train --resume runs/quick --steps 10000",
         "%nExit codes: 0 ok, 1 environment or server error, 2 usage error (bad flag, config or checkpoint)."})
 public final class TrainCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** How long Ctrl-C waits for the checkpoint of an interrupted run. */
   private static final long CHECKPOINT_ON_INTERRUPT_TIMEOUT_SECONDS = 60;
 
@@ -63,6 +65,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--env", paramLabel = "ID",
       description = "Gymnasium environment id, e.g. Pendulum-v1 (required unless --resume).")
   String envId;
+
+  @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "ddpg",
+      description = "ddpg or td3 (TD3: twin critics, delayed policy updates, target policy smoothing); picks the"
+          + " presets hyperparams/<algo>.yml (default: ${DEFAULT-VALUE}).")
+  String algo;
 
   @Option(names = "--steps", paramLabel = "N",
       description = "Environment steps to train for: totalTimesteps (default: the preset's, 20000 for Pendulum-v1)."
@@ -83,8 +90,9 @@ public final class TrainCommand implements Callable<Integer> {
   Map<String, String> sets = new LinkedHashMap<>();
 
   @Option(names = "--save-replay-buffer",
-      description = "Include the replay buffer in checkpoints (saveReplayBuffer=true), so that --resume continues"
-          + " with the same transitions; larger checkpoints (bufferSize x transition size).")
+      description = "Always include the replay buffer in checkpoints (saveReplayBuffer=true), so that --resume"
+          + " continues with the same transitions. Default (saveReplayBuffer=auto): included when a full buffer"
+          + " fits in 1 GiB.")
   boolean saveReplayBuffer;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -93,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume", paramLabel = "DIR",
       description = "Continue the run in DIR from its last checkpoint (its config, unless --steps gives a new"
-          + " total); outputs go to DIR.")
+          + " total), on the env server the run used unless --server is given; outputs go to DIR.")
   Path resume;
 
   @Mixin
@@ -107,12 +115,16 @@ public final class TrainCommand implements Callable<Integer> {
     String env = config.train().envId();
     Path runDir = resume != null ? resume : out != null ? out : defaultRunDir(env);
 
+    if (resume != null) {
+      reuseRecordedServer();
+    }
     try (ServerConnection connection = serverOptions.connect(List.of());
         Env trainEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
         Env evalEnv = connection.factory().make(env, Map.of(), config.train().maxEpisodeSteps());
         ProgressReporter progress = ProgressReporter.forConsole(env, config.train().logInterval())) {
       LOG.info("env server: {}", connection.describe());
-      RunContext context = new RunContext(runDir, progress, Versions.current());
+      RunContext context = new RunContext(runDir, progress, Versions.current(),
+          connection.localServer() == null ? serverOptions.server : RunContext.LOCAL_SERVER);
       Trainer trainer;
       try {
         trainer = checkpoint == null
@@ -160,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   private Checkpoint loadCheckpoint() {
     if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null
-        || saveReplayBuffer) {
+        || saveReplayBuffer || !"ddpg".equals(algo)) {
       throw new ParameterException(spec.commandLine(),
           "--resume continues a run with its own config and directory; only --steps and server options may be"
               + " given with it");
@@ -188,8 +200,9 @@ public final class TrainCommand implements Callable<Integer> {
       overrides.put("saveReplayBuffer", true);
     }
     try {
-      ConfigResolver.Resolved resolved = ConfigResolver.withBundledPresets().resolve(envId, configFile, overrides);
-      LOG.info("config for {} ({}):", envId, String.join(" < ", resolved.layers()));
+      ConfigResolver.Resolved resolved =
+          ConfigResolver.withBundledPresets(algo).resolve(envId, configFile, overrides);
+      LOG.info("config for {} {} ({}):", algo, envId, String.join(" < ", resolved.layers()));
       logConfig(resolved.config());
       return resolved.config();
     } catch (IllegalArgumentException e) {
@@ -214,9 +227,34 @@ public final class TrainCommand implements Callable<Integer> {
     return config;
   }
 
+  /**
+   * Without --server, {@code --resume} steps the env server recorded in the run's config.json (a local one is
+   * started anew, as the run's was); says which in one line.
+   */
+  private void reuseRecordedServer() {
+    if (serverOptions.server != null) {
+      return;
+    }
+    Path file = resume.resolve("config.json");
+    String recorded = null;
+    try {
+      recorded = JSON.readTree(file.toFile()).path("server").asText(null);
+    } catch (IOException e) {
+      LOG.warn("cannot read the env server of the run from {} ({}); starting a local env server", file,
+          e.getMessage());
+      return;
+    }
+    if (recorded == null || RunContext.LOCAL_SERVER.equals(recorded)) {
+      LOG.info("resuming on a new local env server{}", recorded == null ? " (" + file + " records no server)"
+          : ", as the run used one");
+    } else {
+      serverOptions.server = recorded;
+      LOG.info("resuming on the run's env server {} (from {}); give --server to use another", recorded, file);
+    }
+  }
+
   private static void logConfig(RunConfig config) {
-    config.toMap().forEach((key, value) -> LOG.info("  {} = {}", key,
-        value instanceof int[] array ? java.util.Arrays.toString(array) : value));
+    config.toMap().forEach((key, value) -> LOG.info("  {} = {}", key, value));
   }
 
   private Object parseValue(String key, String value) {

@@ -2,7 +2,6 @@ package io.gymlink.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.gymlink.ddpg.DdpgConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,33 +18,46 @@ import java.util.TreeSet;
  * Resolves a run's configuration from layers, later ones winning: code defaults, the presets file's
  * {@code default} section, its section for the env id, a user's {@code --config} file, and command-line overrides.
  *
- * <p>The presets file is rl-zoo shaped ({@code hyperparams/ddpg.yml} on the class path). Unknown keys are refused
- * with the name of the layer they came from.
+ * <p>The presets files are rl-zoo shaped, one per algorithm ({@code hyperparams/ddpg.yml} and
+ * {@code hyperparams/td3.yml} on the class path). Unknown keys are refused with the name of the layer they came
+ * from.
  */
 public final class ConfigResolver {
 
-  /** Class-path location of the presets. */
-  public static final String PRESETS_RESOURCE = "/hyperparams/ddpg.yml";
-
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  private final String algo;
   private final Map<String, Object> presets;
   private final String presetsName;
 
-  /** A resolver over the presets shipped in the jar. */
-  public static ConfigResolver withBundledPresets() {
-    try (InputStream in = ConfigResolver.class.getResourceAsStream(PRESETS_RESOURCE)) {
+  /** Class-path location of the presets of {@code algo} ("ddpg" or "td3"). */
+  public static String presetsResource(String algo) {
+    return "/hyperparams/" + algo + ".yml";
+  }
+
+  /** A resolver over the presets of {@code algo} shipped in the jar. */
+  public static ConfigResolver withBundledPresets(String algo) {
+    if (!TrainConfig.ALGOS.contains(algo)) {
+      throw new IllegalArgumentException("algo must be \"ddpg\" or \"td3\", got \"" + algo + "\"");
+    }
+    String resource = presetsResource(algo);
+    try (InputStream in = ConfigResolver.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("presets " + PRESETS_RESOURCE + " are missing from the class path");
+        throw new IllegalStateException("presets " + resource + " are missing from the class path");
       }
-      return new ConfigResolver(readYaml(in, PRESETS_RESOURCE), "presets " + PRESETS_RESOURCE);
+      return new ConfigResolver(algo, readYaml(in, resource), "presets " + resource);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read presets " + PRESETS_RESOURCE + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read presets " + resource + ": " + e.getMessage(), e);
     }
   }
 
-  /** A resolver over presets already parsed: a map from section name ({@code default} or an env id) to keys. */
-  public ConfigResolver(Map<String, Object> presets, String presetsName) {
+  /**
+   * A resolver over presets already parsed: a map from section name ({@code default} or an env id) to keys.
+   *
+   * @param algo "ddpg" or "td3": the code defaults the presets apply to
+   */
+  public ConfigResolver(String algo, Map<String, Object> presets, String presetsName) {
+    this.algo = algo;
     this.presets = presets;
     this.presetsName = presetsName;
   }
@@ -64,8 +76,8 @@ public final class ConfigResolver {
   public Resolved resolve(String envId, Path configFile, Map<String, Object> overrides) {
     List<String> layers = new ArrayList<>();
     Map<String, Object> merged = new LinkedHashMap<>(
-        new RunConfig(TrainConfig.defaults(envId), DdpgConfig.defaults()).toMap());
-    layers.add("code defaults");
+        RunConfig.defaults(envId, algo).toMap());
+    layers.add("code defaults (" + algo + ")");
     apply(merged, section("default"), presetsName + " section 'default'", layers);
     apply(merged, section(envId), presetsName + " section '" + envId + "'", layers);
     if (configFile != null) {
@@ -73,6 +85,11 @@ public final class ConfigResolver {
     }
     apply(merged, overrides, "command-line flags", layers);
     merged.put("envId", envId);
+    if (!algo.equals(merged.get("algo"))) {
+      throw new IllegalArgumentException("config key 'algo' is " + merged.get("algo") + " in a config layer, but"
+          + " the run's algorithm is " + algo + "; choose it with --algo (config layers: "
+          + String.join(" < ", layers) + ")");
+    }
     try {
       return new Resolved(RunConfig.fromMap(merged), List.copyOf(layers));
     } catch (IllegalArgumentException e) {

@@ -1,7 +1,7 @@
 package io.gymlink.train;
 
-import io.gymlink.ddpg.DdpgLearner;
-import io.gymlink.ddpg.LearnerState;
+import io.gymlink.td3.Td3;
+import io.gymlink.td3.LearnerState;
 import java.util.function.UnaryOperator;
 
 /**
@@ -10,19 +10,19 @@ import java.util.function.UnaryOperator;
  */
 public final class DeterministicPolicy implements UnaryOperator<float[]> {
 
-  private final DdpgLearner learner;
+  private final Td3 learner;
   private final ObservationNormalizer normalizer;
 
   /** @param normalizer the observation normaliser, or null when observations are fed raw */
-  public DeterministicPolicy(DdpgLearner learner, ObservationNormalizer normalizer) {
+  public DeterministicPolicy(Td3 learner, ObservationNormalizer normalizer) {
     this.learner = learner;
     this.normalizer = normalizer;
   }
 
   /** Rebuilds the policy stored in a checkpoint (learner arrays and observation statistics). */
   public static DeterministicPolicy fromCheckpoint(Checkpoint checkpoint) {
-    DdpgLearner learner = new DdpgLearner(checkpoint.observationDim(), checkpoint.actionSpace(),
-        checkpoint.config().ddpg(), new SplitMix64Random(checkpoint.config().train().seed()));
+    Td3 learner = new Td3(checkpoint.observationDim(), checkpoint.actionSpace(),
+        checkpoint.config().td3(), new SplitMix64Random(checkpoint.config().train().seed()));
     learner.load(new LearnerState(checkpoint.observationDim(), checkpoint.actionSpace().size(),
         checkpoint.learnerUpdates(), checkpoint.learnerArrays()));
     ObservationNormalizer normalizer = null;

@@ -1,6 +1,6 @@
 package io.gymlink.train;
 
-import io.gymlink.ddpg.UpdateMetrics;
+import io.gymlink.td3.UpdateMetrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.LongSupplier;

@@ -3,7 +3,8 @@ package io.gymlink.train;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.gymlink.ddpg.DdpgConfig;
+import io.gymlink.noise.NoiseType;
+import io.gymlink.td3.Td3Config;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,11 +12,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The fully resolved configuration of a run: how training is driven and the learner's hyper-parameters, convertible
- * to and from one flat map of SB3-named keys (the form of the presets file, {@code --config} files, the start-up
- * log and {@code config.json}).
+ * The fully resolved configuration of a run: how training is driven, how experience is collected, and the learner's
+ * hyper-parameters, convertible to and from one flat map of SB3-named keys (the form of the presets files,
+ * {@code --config} files, the start-up log, {@code config.json} and checkpoints).
  */
-public record RunConfig(TrainConfig train, DdpgConfig ddpg) {
+public record RunConfig(TrainConfig train, OffPolicyConfig offPolicy, Td3Config td3) {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -24,26 +25,37 @@ public record RunConfig(TrainConfig train, DdpgConfig ddpg) {
 
   /** Keys of {@link TrainConfig}. */
   public static final Set<String> TRAIN_KEYS = componentNames(TrainConfig.class);
-  /** Keys of {@link DdpgConfig}. */
-  public static final Set<String> DDPG_KEYS = componentNames(DdpgConfig.class);
+  /** Keys of {@link OffPolicyConfig}. */
+  public static final Set<String> OFF_POLICY_KEYS = componentNames(OffPolicyConfig.class);
+  /** Keys of {@link Td3Config}. */
+  public static final Set<String> TD3_KEYS = componentNames(Td3Config.class);
 
   /** Every key a config may set, sorted. */
   public static Set<String> knownKeys() {
     Set<String> keys = new TreeSet<>(TRAIN_KEYS);
-    keys.addAll(DDPG_KEYS);
+    keys.addAll(OFF_POLICY_KEYS);
+    keys.addAll(TD3_KEYS);
     return keys;
   }
 
-  /** This config as one flat map, train keys first, in declaration order. */
+  /** The code defaults of a run on {@code envId} with {@code algo} ("ddpg" or "td3"). */
+  public static RunConfig defaults(String envId, String algo) {
+    return new RunConfig(TrainConfig.defaults(envId, algo), OffPolicyConfig.defaults(),
+        "td3".equals(algo) ? Td3Config.td3() : Td3Config.ddpg());
+  }
+
+  /** This config as one flat map: train keys, then off-policy keys, then learner keys, in declaration order. */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     map.putAll(recordToMap(train));
-    map.putAll(recordToMap(ddpg));
+    map.putAll(recordToMap(offPolicy));
+    map.putAll(recordToMap(td3));
     return map;
   }
 
   /**
-   * Builds and validates a config from a flat map holding every key.
+   * Builds and validates a config from a flat map holding every key. A map written before {@code algo} existed
+   * (an older run's {@code config.json} or checkpoint) gets the algorithm its TD3 flags describe.
    *
    * @throws IllegalArgumentException naming the unknown, missing or ill-typed key, or the validation problems
    */
@@ -54,18 +66,21 @@ public record RunConfig(TrainConfig train, DdpgConfig ddpg) {
       throw new IllegalArgumentException("unknown config key(s) " + unknown + "; known keys: " + knownKeys());
     }
     Map<String, Object> trainMap = new LinkedHashMap<>();
-    Map<String, Object> ddpgMap = new LinkedHashMap<>();
-    map.forEach((key, value) -> (TRAIN_KEYS.contains(key) ? trainMap : ddpgMap).put(key, value));
-    if (ddpgMap.get("actionNoise") instanceof String noise) {
-      ddpgMap.put("actionNoise", noiseTypeName(noise));
+    Map<String, Object> offPolicyMap = new LinkedHashMap<>();
+    Map<String, Object> td3Map = new LinkedHashMap<>();
+    map.forEach((key, value) -> (TRAIN_KEYS.contains(key) ? trainMap
+        : OFF_POLICY_KEYS.contains(key) ? offPolicyMap : td3Map).put(key, value));
+    if (!trainMap.containsKey("algo")) {
+      trainMap.put("algo", Boolean.TRUE.equals(td3Map.get("twinCritics")) ? "td3" : "ddpg");
     }
-    return new RunConfig(convert(trainMap, TrainConfig.class), convert(ddpgMap, DdpgConfig.class));
-  }
-
-  /** Accepts rl-zoo's spellings ("normal", "ornstein-uhlenbeck") as well as the enum names. */
-  private static String noiseTypeName(String noise) {
-    String name = noise.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-    return name.equals("GAUSSIAN") ? "NORMAL" : name;
+    if (trainMap.get("algo") instanceof String algo) {
+      trainMap.put("algo", algo.trim().toLowerCase(Locale.ROOT));
+    }
+    if (offPolicyMap.get("actionNoise") instanceof String noise) {
+      offPolicyMap.put("actionNoise", NoiseType.canonicalName(noise));
+    }
+    return new RunConfig(convert(trainMap, TrainConfig.class), convert(offPolicyMap, OffPolicyConfig.class),
+        convert(td3Map, Td3Config.class));
   }
 
   private static <T extends Record> T convert(Map<String, Object> map, Class<T> type) {

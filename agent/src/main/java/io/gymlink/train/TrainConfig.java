@@ -2,38 +2,49 @@ package io.gymlink.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * How a training run is driven: which environment, how long, how it is seeded, evaluated, checkpointed and logged.
- * The learner's hyper-parameters are in {@link io.gymlink.ddpg.DdpgConfig}.
+ * How a training run is driven: which environment and algorithm, how long, how it is seeded, evaluated,
+ * checkpointed and logged. How experience is collected is in {@link OffPolicyConfig}; the learner's
+ * hyper-parameters are in {@link io.gymlink.td3.Td3Config}.
  *
  * @param envId Gymnasium environment id, e.g. {@code Pendulum-v1}
+ * @param algo "ddpg" or "td3": picks the presets file ({@code hyperparams/<algo>.yml}) and the learner's defaults
+ *     (default "ddpg")
  * @param totalTimesteps environment steps to train for (rl-zoo {@code n_timesteps}; default 100000)
  * @param seed seeds the training env's first reset, the run's RNG (warm-up actions, noise, sampling) and the
  *     networks' initialisation (default 0)
  * @param evalFreq environment steps between deterministic evaluations; 0 evaluates only at the end (default 5000)
  * @param evalEpisodes episodes per evaluation, on a separate env instance (default 10)
  * @param checkpointFreq environment steps between checkpoints; 0 checkpoints only at the end (default 10000)
- * @param saveReplayBuffer include the replay buffer in checkpoints, so a resumed run samples the same memory
- *     (default false: checkpoints stay small; a resumed run refills the buffer)
+ * @param saveReplayBuffer include the replay buffer in checkpoints, so a resumed run samples the same memory:
+ *     true, false, or auto (default: when a full buffer fits in 1 GiB)
  * @param logInterval environment steps between progress log lines when the output is not a terminal (default 1000)
  * @param maxEpisodeSteps time limit to impose on the environment, or null for its registered one (default null)
  */
 public record TrainConfig(
     String envId,
+    String algo,
     long totalTimesteps,
     long seed,
     int evalFreq,
     int evalEpisodes,
     int checkpointFreq,
-    boolean saveReplayBuffer,
+    ReplayBufferSaving saveReplayBuffer,
     int logInterval,
     Integer maxEpisodeSteps) {
+
+  /** The algorithms {@code algo} may name. */
+  public static final Set<String> ALGOS = Set.of("ddpg", "td3");
 
   public TrainConfig {
     List<String> problems = new ArrayList<>();
     if (envId == null || envId.isBlank()) {
       problems.add("envId must name an environment, got " + (envId == null ? "null" : "\"" + envId + "\""));
+    }
+    if (!ALGOS.contains(algo)) {
+      problems.add("algo must be \"ddpg\" or \"td3\", got " + (algo == null ? "null" : "\"" + algo + "\""));
     }
     if (totalTimesteps < 1) {
       problems.add("totalTimesteps must be at least 1, got " + totalTimesteps);
@@ -47,6 +58,9 @@ public record TrainConfig(
     if (checkpointFreq < 0) {
       problems.add("checkpointFreq must be >= 0 (0: only at the end), got " + checkpointFreq);
     }
+    if (saveReplayBuffer == null) {
+      problems.add("saveReplayBuffer must be true, false or auto, got null");
+    }
     if (logInterval < 1) {
       problems.add("logInterval must be at least 1, got " + logInterval);
     }
@@ -58,8 +72,8 @@ public record TrainConfig(
     }
   }
 
-  /** The documented defaults for {@code envId}. */
-  public static TrainConfig defaults(String envId) {
-    return new TrainConfig(envId, 100_000, 0, 5_000, 10, 10_000, false, 1_000, null);
+  /** The documented defaults for {@code envId} and {@code algo}. */
+  public static TrainConfig defaults(String envId, String algo) {
+    return new TrainConfig(envId, algo, 100_000, 0, 5_000, 10, 10_000, ReplayBufferSaving.AUTO, 1_000, null);
   }
 }

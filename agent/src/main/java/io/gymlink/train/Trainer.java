@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
-import io.gymlink.ddpg.DdpgConfig;
-import io.gymlink.ddpg.DdpgLearner;
-import io.gymlink.ddpg.LearnerState;
-import io.gymlink.ddpg.UpdateMetrics;
+import io.gymlink.td3.Td3;
+import io.gymlink.td3.LearnerState;
+import io.gymlink.td3.UpdateMetrics;
 import io.gymlink.env.Env;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.StepResult;
@@ -23,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Trains a {@link DdpgLearner} on an {@link Env}: the off-policy loop of SB3's {@code OffPolicyAlgorithm.learn}
+ * Trains a {@link Td3} on an {@link Env}: the off-policy loop of SB3's {@code OffPolicyAlgorithm.learn}
  * (collect a step, store it, update, evaluate, checkpoint, log), for DDPG (Lillicrap et al. 2016, "Continuous
  * control with deep reinforcement learning") and TD3.
  *
@@ -36,12 +35,15 @@ public final class Trainer {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** Batches' worth of transitions collected before updating again after resuming without a replay buffer. */
+  private static final int REFILL_BATCHES = 10;
+
   /** How long an env error waits for a concurrent stop request (Ctrl-C) before it counts as an error. */
   private static final long STOP_REQUEST_GRACE_MILLIS = 1000;
 
   private final RunConfig config;
   private final TrainConfig train;
-  private final DdpgConfig ddpg;
+  private final OffPolicyConfig offPolicy;
   private final Env env;
   private final Evaluator evaluator;
   private final RunContext context;
@@ -51,13 +53,14 @@ public final class Trainer {
   private final ActionRescaler rescaler;
   private final SplitMix64Random random;
   private final SplitMix64Random learnerRandom;
-  private final DdpgLearner learner;
+  private final Td3 learner;
   private final ObservationNormalizer normalizer;
   private final DeterministicPolicy policy;
   private final ReplayBuffer buffer;
   private final Batch batch;
   private final ActionNoise noise;
   private final long initialStep;
+  private final long initialUpdates;
 
   private volatile boolean stopRequested;
   private long numTimesteps;
@@ -79,7 +82,7 @@ public final class Trainer {
   private Trainer(RunConfig config, Env env, Env evalEnv, RunContext context, Path resumeFrom, Checkpoint checkpoint) {
     this.config = config;
     this.train = config.train();
-    this.ddpg = config.ddpg();
+    this.offPolicy = config.offPolicy();
     this.env = env;
     this.context = context;
     this.progress = context.progress();
@@ -88,18 +91,19 @@ public final class Trainer {
     this.rescaler = new ActionRescaler(actionSpace);
     this.random = new SplitMix64Random(train.seed());
     this.learnerRandom = random.split();
-    this.learner = new DdpgLearner(observationDim, actionSpace, ddpg, learnerRandom);
-    this.normalizer = ddpg.normalizeObservations() ? new ObservationNormalizer(observationDim) : null;
+    this.learner = new Td3(observationDim, actionSpace, config.td3(), learnerRandom);
+    this.normalizer = offPolicy.normalizeObservations() ? new ObservationNormalizer(observationDim) : null;
     this.policy = new DeterministicPolicy(learner, normalizer);
-    this.buffer = new ReplayBuffer(ddpg.bufferSize(), observationDim, actionSpace.size());
-    this.batch = Batch.allocate(ddpg.batchSize(), observationDim, actionSpace.size());
-    this.noise = createNoise(ddpg, actionSpace.size(), random);
+    this.buffer = new ReplayBuffer(offPolicy.bufferSize(), observationDim, actionSpace.size());
+    this.batch = Batch.allocate(config.td3().batchSize(), observationDim, actionSpace.size());
+    this.noise = createNoise(offPolicy, actionSpace.size(), random);
     this.evaluator = new Evaluator(evalEnv, train.evalEpisodes(), train.seed() + Evaluator.SEED_OFFSET);
     this.nextResetSeed = train.seed();
     if (checkpoint != null) {
       restore(resumeFrom, checkpoint);
     }
     this.initialStep = numTimesteps;
+    this.initialUpdates = learner.updates();
   }
 
   /** A new run. */
@@ -139,8 +143,8 @@ public final class Trainer {
       writeConfigJson();
       progress.log(String.format("%s: observation %s (dim %d), action %s", train.envId(), env.observationSpace(),
           observationDim, actionSpace));
-      if (numTimesteps < ddpg.learningStarts()) {
-        progress.log("warm-up: uniformly random actions until step " + ddpg.learningStarts());
+      if (numTimesteps < offPolicy.learningStarts()) {
+        progress.log("warm-up: uniformly random actions until step " + offPolicy.learningStarts());
       }
       recorder = new EpisodeRecorder(writer, numTimesteps, System::nanoTime);
       progress.start(numTimesteps, train.totalTimesteps());
@@ -151,6 +155,7 @@ public final class Trainer {
           // Env calls fail between two consistent states. On Ctrl-C the local server's shutdown hook may stop the
           // server before the stop request arrives, so give the request a moment before calling this an error.
           if (!awaitStopRequest(STOP_REQUEST_GRACE_MILLIS)) {
+            checkpointBeforeFailing(e);
             throw e;
           }
         }
@@ -175,9 +180,10 @@ public final class Trainer {
       writePlot();
     }
     progress.log(String.format(java.util.Locale.ROOT,
-        "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation); last evaluation %s",
+        "%s: %d steps in %.1f s (%.1f env-steps/s excluding evaluation), %d gradient steps this session; last"
+            + " evaluation %s",
         stopRequested ? "stopped" : "done", result.steps(), wallSeconds, result.stepsPerSecond(),
-        lastEvaluation == null ? "none" : lastEvaluation.summary()));
+        learner.updates() - initialUpdates, lastEvaluation == null ? "none" : lastEvaluation.summary()));
     return result;
   }
 
@@ -220,15 +226,15 @@ public final class Trainer {
     }
 
     // Update: every trainFreq steps once past learningStarts; gradientSteps -1 means one per step collected.
-    if (numTimesteps > ddpg.learningStarts() && numTimesteps % ddpg.trainFreq() == 0
+    if (numTimesteps > offPolicy.learningStarts() && numTimesteps % offPolicy.trainFreq() == 0
         && buffer.size() > refillTarget) {
       if (!trainingAnnounced) {
         trainingAnnounced = true;
-        progress.log("training: " + (ddpg.gradientSteps() == -1 ? ddpg.trainFreq() : ddpg.gradientSteps())
-            + " gradient step(s) every " + ddpg.trainFreq() + " env step(s), exploration "
+        progress.log("training: " + offPolicy.gradientStepsPerPhase()
+            + " gradient step(s) every " + offPolicy.trainFreq() + " env step(s), exploration "
             + (noise == null ? "none" : noise.toString()));
       }
-      update(ddpg.gradientSteps() == -1 ? ddpg.trainFreq() : ddpg.gradientSteps());
+      update(offPolicy.gradientStepsPerPhase());
     }
 
     // Evaluate and checkpoint on schedule.
@@ -259,7 +265,7 @@ public final class Trainer {
   }
 
   private float[] chooseAction(float[] obs) {
-    float[] scaled = numTimesteps < ddpg.learningStarts()
+    float[] scaled = numTimesteps < offPolicy.learningStarts()
         ? rescaler.scale(actionSpace.sample(random).data())
         : rescaler.scale(policy.apply(obs));
     if (noise != null) {
@@ -311,12 +317,28 @@ public final class Trainer {
     recorder.exclude(elapsed);
   }
 
+  /** Keeps the work since the last checkpoint when the env fails for good (e.g. its server died). */
+  private void checkpointBeforeFailing(EnvException cause) {
+    progress.close();
+    progress.log("env failed at step " + numTimesteps + ": " + cause.getMessage());
+    if (lastCheckpointStep != numTimesteps) {
+      try {
+        checkpoint();
+        progress.log("continue with: gymlink train --resume " + context.runDir());
+      } catch (RuntimeException e) {
+        // The env error is what the user must see; a checkpoint that cannot be written is reported beside it.
+        progress.log("could not write a checkpoint after the env failed: " + e.getMessage());
+      }
+    }
+  }
+
   private void checkpoint() {
     long start = System.nanoTime();
-    Path dir = CheckpointStore.save(context.runDir(), snapshot(), train.saveReplayBuffer() ? buffer : null);
+    Path dir = CheckpointStore.save(context.runDir(), snapshot(), savesReplayBuffer() ? buffer : null);
     lastCheckpointStep = numTimesteps;
-    progress.log("checkpoint written to " + dir + " (step " + numTimesteps + (train.saveReplayBuffer()
-        ? ", with " + buffer.size() + " replay transitions)" : ", without replay buffer)"));
+    progress.log("checkpoint written to " + dir + " (step " + numTimesteps + (savesReplayBuffer()
+        ? ", with " + buffer.size() + " replay transitions)" : ", without replay buffer: "
+        + replayBufferOmittedBecause() + ")"));
     long elapsed = System.nanoTime() - start;
     evaluationNanos += elapsed;
     recorder.exclude(elapsed);
@@ -327,7 +349,7 @@ public final class Trainer {
     LearnerState state = learner.state();
     return new Checkpoint(train.envId(), observationDim, env.observationSpace().toString(), actionSpace, config,
         numTimesteps, episodes, random.state(), learnerRandom.state(), state.updates(), state.arrays(),
-        normalizer == null ? null : Checkpoint.NormalizerState.of(normalizer.stats()), train.saveReplayBuffer(),
+        normalizer == null ? null : Checkpoint.NormalizerState.of(normalizer.stats()), savesReplayBuffer(),
         context.versions());
   }
 
@@ -344,11 +366,8 @@ public final class Trainer {
     episodes = checkpoint.episodes();
     if (checkpoint.hasReplayBuffer()) {
       CheckpointStore.loadReplayBuffer(source, buffer);
-    } else if (numTimesteps > ddpg.learningStarts()) {
-      // Updates on a nearly empty buffer would overfit a handful of transitions: refill it with the actor first.
-      refillTarget = Math.min(ddpg.learningStarts(), ddpg.bufferSize() - 1);
-      progress.log("replay buffer not saved in the checkpoint: collecting " + refillTarget
-          + " transitions with the actor before updates resume");
+    } else if (numTimesteps > offPolicy.learningStarts()) {
+      startRefill();
     }
     lastCheckpointStep = numTimesteps;
     nextResetSeed = train.seed() + numTimesteps;
@@ -357,11 +376,42 @@ public final class Trainer {
         + (checkpoint.hasReplayBuffer() ? buffer.size() + " transitions" : "empty: not saved") + ")");
   }
 
+  /** Whether checkpoints carry the replay buffer (saveReplayBuffer true, or auto and a full buffer fits). */
+  private boolean savesReplayBuffer() {
+    return train.saveReplayBuffer().saves(buffer.bytesAtCapacity());
+  }
+
+  private String replayBufferOmittedBecause() {
+    return train.saveReplayBuffer() == ReplayBufferSaving.NEVER ? "saveReplayBuffer=false"
+        : String.format(java.util.Locale.ROOT, "a full buffer takes %.1f GiB, above the %d GiB of"
+            + " saveReplayBuffer=auto; set saveReplayBuffer=true to keep it", buffer.bytesAtCapacity() / 1073741824.0,
+            ReplayBufferSaving.AUTO_LIMIT_BYTES >> 30);
+  }
+
+  /**
+   * After resuming without a replay buffer, collects a few batches' worth of transitions with the actor before
+   * updating again: updates on a nearly empty buffer would overfit a handful of transitions, but refilling all of
+   * {@code learningStarts} can eat the rest of a run (SB3 does not refill at all).
+   */
+  private void startRefill() {
+    refillTarget = Math.min(Math.min(offPolicy.learningStarts(), REFILL_BATCHES * batch.size()),
+        offPolicy.bufferSize() - 1);
+    long remaining = train.totalTimesteps() - numTimesteps;
+    progress.log("replay buffer not saved in the checkpoint: collecting " + refillTarget
+        + " transitions with the actor before updates resume");
+    if (refillTarget >= remaining) {
+      progress.log("WARNING: the " + remaining + " steps left in this run are fewer than the " + refillTarget
+          + " transitions of the refill, so this session makes no gradient step; give a larger --steps or keep"
+          + " the replay buffer in checkpoints (saveReplayBuffer=true)");
+    }
+  }
+
   private void writeConfigJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("envId", train.envId());
     json.put("observationSpace", env.observationSpace().toString());
     json.put("actionSpace", actionSpace.toString());
+    json.put("server", context.server());
     json.put("config", config.toMap());
     json.put("versions", context.versions());
     if (initialStep > 0) {
@@ -377,7 +427,7 @@ public final class Trainer {
 
   private void writePlot() {
     try {
-      Path png = LearningCurvePlot.write(context.runDir(), train.envId() + " DDPG, seed " + train.seed());
+      Path png = LearningCurvePlot.write(context.runDir(), train.envId() + " " + config.td3().algorithmName() + ", seed " + train.seed());
       progress.log("learning curve written to " + png);
     } catch (IOException | RuntimeException e) {
       // A missing plot must not lose a finished run; the CSV files hold the same data.
@@ -385,11 +435,11 @@ public final class Trainer {
     }
   }
 
-  private static ActionNoise createNoise(DdpgConfig ddpg, int dim, SplitMix64Random random) {
-    return switch (ddpg.actionNoise()) {
+  private static ActionNoise createNoise(OffPolicyConfig offPolicy, int dim, SplitMix64Random random) {
+    return switch (offPolicy.actionNoise()) {
       case NONE -> null;
-      case NORMAL -> NormalActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
-      case ORNSTEIN_UHLENBECK -> OrnsteinUhlenbeckActionNoise.isotropic(dim, ddpg.actionNoiseSigma(), random);
+      case NORMAL -> NormalActionNoise.isotropic(dim, offPolicy.actionNoiseSigma(), random);
+      case ORNSTEIN_UHLENBECK -> OrnsteinUhlenbeckActionNoise.isotropic(dim, offPolicy.actionNoiseSigma(), random);
     };
   }
 }

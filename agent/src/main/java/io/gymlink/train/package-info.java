@@ -5,7 +5,7 @@
  * evaluation, checkpoints ({@link io.gymlink.train.CheckpointStore}), metrics CSV files, the learning-curve plot,
  * progress display and the checkpointable RNG ({@link io.gymlink.train.SplitMix64Random}).
  *
- * <p>The learner itself ({@link io.gymlink.ddpg.DdpgLearner}) lives in {@code io.gymlink.ddpg}; the replay buffer in
+ * <p>The learner itself ({@link io.gymlink.td3.Td3}) lives in {@code io.gymlink.td3}; the replay buffer in
  * {@code io.gymlink.buffer}; exploration noise in {@code io.gymlink.noise}.
  */
 package io.gymlink.train;

@@ -56,10 +56,12 @@ class TrainAndEvalCommandTest {
       assertTrue(Files.exists(runDir.resolve(file)), file);
     }
 
-    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "300", "--server",
-        SERVER.target()));
+    // Without --server, --resume steps the run's own server (recorded in config.json), not a new local one.
+    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "300"));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().startsWith("Pendulum-v1: 300 steps"), resumed.out());
+    assertTrue(readString(runDir.resolve("config.json")).contains("\"server\" : \"" + SERVER.target() + "\""),
+        readString(runDir.resolve("config.json")));
 
     Run evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "2", "--server",
         SERVER.target()));
@@ -75,8 +77,16 @@ class TrainAndEvalCommandTest {
         + "checkpoint has 'Pendulum-v1'; observation size is 2, checkpoint has 3"), mismatch.err());
   }
 
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void train_saveReplayBufferFlag_writesTheBufferOnlyWhenAsked(@TempDir Path dir) {
+  void train_saveReplayBufferFalse_leavesTheBufferOut(@TempDir Path dir) {
     Path with = dir.resolve("with");
     List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
         "--out", with.toString(), "--save-replay-buffer");
@@ -87,7 +97,7 @@ class TrainAndEvalCommandTest {
 
     Path without = dir.resolve("without");
     List<String> plain = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
-        "--out", without.toString());
+        "--out", without.toString(), "--set", "saveReplayBuffer=false");
     plain.addAll(TINY);
     Run unsaved = gymlink(plain);
     assertEquals(0, unsaved.exitCode(), unsaved.err());

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
-import io.gymlink.ddpg.DdpgConfig;
 import io.gymlink.env.spaces.BoxSpace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ class CheckpointStoreTest {
     RunningMeanStd stats = new RunningMeanStd(3);
     stats.update(new float[] {1, 2, 3});
     return new Checkpoint("Pendulum-v1", 3, "Box(-8.0, 8.0, [3], float32)", BoxSpace.of(1, -2, 2),
-        new RunConfig(TrainConfig.defaults("Pendulum-v1"), DdpgConfig.defaults()), steps, 7, rng.state(),
+        RunConfig.defaults("Pendulum-v1", "ddpg"), steps, 7, rng.state(),
         new SplitMix64Random(6).state(), 42, arrays, normalizer ? Checkpoint.NormalizerState.of(stats) : null,
         false, Map.of("gymlink", "test"));
   }

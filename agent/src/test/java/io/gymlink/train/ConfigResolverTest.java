@@ -1,11 +1,12 @@
 package io.gymlink.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gymlink.ddpg.DdpgConfig;
+import io.gymlink.noise.NoiseType;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,34 +15,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigResolverTest {
 
-  private final ConfigResolver resolver = ConfigResolver.withBundledPresets();
+  private final ConfigResolver resolver = ConfigResolver.withBundledPresets("ddpg");
 
   @Test
   void pendulumPreset_isRlZoosDdpgPendulum() {
     RunConfig config = resolver.resolve("Pendulum-v1", null, Map.of()).config();
-    DdpgConfig ddpg = config.ddpg();
-    assertArrayEquals(new int[] {400, 300}, ddpg.netArch());
-    assertEquals(0.98, ddpg.gamma());
-    assertEquals(200_000, ddpg.bufferSize());
-    assertEquals(10_000, ddpg.learningStarts());
-    assertEquals(DdpgConfig.NoiseType.NORMAL, ddpg.actionNoise());
-    assertEquals(0.1, ddpg.actionNoiseSigma());
-    assertEquals(1e-3, ddpg.learningRate());
+    assertEquals(List.of(400, 300), config.td3().netArch());
+    assertEquals(0.98, config.td3().gamma());
+    assertEquals(200_000, config.offPolicy().bufferSize());
+    assertEquals(10_000, config.offPolicy().learningStarts());
+    assertEquals(NoiseType.NORMAL, config.offPolicy().actionNoise());
+    assertEquals(0.1, config.offPolicy().actionNoiseSigma());
+    assertEquals(1e-3, config.td3().learningRate());
+    assertEquals("ddpg", config.train().algo());
+    assertFalse(config.td3().twinCritics());
     assertEquals(20_000, config.train().totalTimesteps());
     assertEquals("Pendulum-v1", config.train().envId());
   }
 
   @Test
   void mountainCarPreset_usesOrnsteinUhlenbeck() {
-    DdpgConfig ddpg = resolver.resolve("MountainCarContinuous-v0", null, Map.of()).config().ddpg();
-    assertEquals(DdpgConfig.NoiseType.ORNSTEIN_UHLENBECK, ddpg.actionNoise());
-    assertEquals(0.5, ddpg.actionNoiseSigma());
+    OffPolicyConfig offPolicy = resolver.resolve("MountainCarContinuous-v0", null, Map.of()).config().offPolicy();
+    assertEquals(NoiseType.ORNSTEIN_UHLENBECK, offPolicy.actionNoise());
+    assertEquals(0.5, offPolicy.actionNoiseSigma());
   }
 
   @Test
   void envWithoutPreset_getsDefaultSection() {
     ConfigResolver.Resolved resolved = resolver.resolve("HalfCheetah-v5", null, Map.of());
-    assertEquals(0.99, resolved.config().ddpg().gamma());
+    assertEquals(0.99, resolved.config().td3().gamma());
     assertEquals(100_000, resolved.config().train().totalTimesteps());
     assertTrue(resolved.layers().stream().noneMatch(l -> l.contains("HalfCheetah")), resolved.layers().toString());
   }
@@ -51,18 +53,18 @@ class ConfigResolverTest {
     Path file = dir.resolve("my.yml");
     Files.writeString(file, "gamma: 0.9\nnetArch: [64, 64]\ntotalTimesteps: 5000\nactionNoise: ornstein-uhlenbeck\n");
     RunConfig config = resolver.resolve("Pendulum-v1", file, Map.of("totalTimesteps", 777L)).config();
-    assertEquals(0.9, config.ddpg().gamma());
-    assertArrayEquals(new int[] {64, 64}, config.ddpg().netArch());
-    assertEquals(DdpgConfig.NoiseType.ORNSTEIN_UHLENBECK, config.ddpg().actionNoise());
+    assertEquals(0.9, config.td3().gamma());
+    assertEquals(List.of(64, 64), config.td3().netArch());
+    assertEquals(NoiseType.ORNSTEIN_UHLENBECK, config.offPolicy().actionNoise());
     assertEquals(777, config.train().totalTimesteps());
-    assertEquals(200_000, config.ddpg().bufferSize());
+    assertEquals(200_000, config.offPolicy().bufferSize());
   }
 
   @Test
   void configFile_rlZooLayoutUnderEnvId_isRead(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("zoo.yml");
     Files.writeString(file, "Pendulum-v1:\n  batchSize: 64\n");
-    assertEquals(64, resolver.resolve("Pendulum-v1", file, Map.of()).config().ddpg().batchSize());
+    assertEquals(64, resolver.resolve("Pendulum-v1", file, Map.of()).config().td3().batchSize());
   }
 
   @Test
@@ -103,5 +105,52 @@ class ConfigResolverTest {
   void toMap_fromMap_roundTrips() {
     RunConfig config = resolver.resolve("Pendulum-v1", null, Map.of("maxEpisodeSteps", 50)).config();
     assertEquals(config, RunConfig.fromMap(config.toMap()));
+  }
+
+  @Test
+  void td3Presets_switchOnTd3sAdditions() {
+    RunConfig config = ConfigResolver.withBundledPresets("td3").resolve("Pendulum-v1", null, Map.of()).config();
+    assertEquals("td3", config.train().algo());
+    assertTrue(config.td3().twinCritics());
+    assertEquals(2, config.td3().policyDelay());
+    assertEquals(0.2, config.td3().targetPolicyNoise());
+    assertEquals("TD3", config.td3().algorithmName());
+  }
+
+  @Test
+  void algoInAConfigLayer_mustAgreeWithTheChosenOne() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> resolver.resolve("Pendulum-v1", null, Map.of("algo", "td3")));
+    assertTrue(e.getMessage().contains("choose it with --algo"), e.getMessage());
+  }
+
+  @Test
+  void unknownAlgo_isRefusedByName() {
+    var e = assertThrows(IllegalArgumentException.class, () -> ConfigResolver.withBundledPresets("sac"));
+    assertTrue(e.getMessage().contains("\"sac\""), e.getMessage());
+  }
+
+  @Test
+  void mapWithoutAlgo_asOlderRunsWroteIt_getsTheAlgorithmOfItsFlags() {
+    Map<String, Object> old = new java.util.LinkedHashMap<>(
+        resolver.resolve("Pendulum-v1", null, Map.of()).config().toMap());
+    old.remove("algo");
+    old.put("saveReplayBuffer", false);
+    RunConfig config = RunConfig.fromMap(old);
+    assertEquals("ddpg", config.train().algo());
+    assertEquals(ReplayBufferSaving.NEVER, config.train().saveReplayBuffer());
+    old.put("twinCritics", true);
+    assertEquals("td3", RunConfig.fromMap(old).train().algo());
+  }
+
+  @Test
+  void saveReplayBuffer_acceptsAutoAndBooleans() {
+    assertEquals(ReplayBufferSaving.AUTO,
+        resolver.resolve("Pendulum-v1", null, Map.of()).config().train().saveReplayBuffer());
+    assertEquals(ReplayBufferSaving.ALWAYS, resolver.resolve("Pendulum-v1", null,
+        Map.of("saveReplayBuffer", true)).config().train().saveReplayBuffer());
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> resolver.resolve("Pendulum-v1", null, Map.of("saveReplayBuffer", "sometimes")));
+    assertTrue(e.getMessage().contains("saveReplayBuffer must be true, false or auto"), e.getMessage());
   }
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.client.GrpcEnvFactory;
-import io.gymlink.ddpg.UpdateMetrics;
+import io.gymlink.td3.UpdateMetrics;
 import io.gymlink.env.Env;
 import io.gymlink.env.UnsupportedSpaceException;
 import io.gymlink.testing.PythonEnvServer;
@@ -44,11 +44,12 @@ class TrainerIntegrationTest {
         "batchSize", 32, "bufferSize", 5000, "evalFreq", 150, "evalEpisodes", 2, "checkpointFreq", 150,
         "maxEpisodeSteps", 50));
     overrides.putAll(more);
-    return ConfigResolver.withBundledPresets().resolve("Pendulum-v1", null, overrides).config();
+    return ConfigResolver.withBundledPresets("ddpg").resolve("Pendulum-v1", null, overrides).config();
   }
 
   private static RunContext context(Path runDir) {
-    return new RunContext(runDir, new LogLineReporter("test", 100, System::nanoTime), Versions.current());
+    return new RunContext(runDir, new LogLineReporter("test", 100, System::nanoTime), Versions.current(),
+        RunContext.LOCAL_SERVER);
   }
 
   private static Env make(String envId, RunConfig config) {
@@ -100,7 +101,7 @@ class TrainerIntegrationTest {
     try (Env env = make("Pendulum-v1", config); Env evalEnv = make("Pendulum-v1", config)) {
       Trainer.start(config, env, evalEnv, context(runDir)).run();
     }
-    ReplayBuffer buffer = new ReplayBuffer(config.ddpg().bufferSize(), 3, 1);
+    ReplayBuffer buffer = new ReplayBuffer(config.offPolicy().bufferSize(), 3, 1);
     CheckpointStore.loadReplayBuffer(runDir, buffer);
     assertEquals(120, buffer.size());
     Batch transitions = Batch.allocate(120, 3, 1);
@@ -143,22 +144,6 @@ class TrainerIntegrationTest {
   }
 
   @Test
-  void resume_withoutReplayBuffer_refillsBeforeUpdating(@TempDir Path runDir) {
-    RunConfig first = config(200, 1, Map.of("evalFreq", 0, "checkpointFreq", 0));
-    try (Env env = make("Pendulum-v1", first); Env evalEnv = make("Pendulum-v1", first)) {
-      Trainer.start(first, env, evalEnv, context(runDir)).run();
-    }
-    Checkpoint saved = CheckpointStore.load(runDir);
-    assertFalse(saved.hasReplayBuffer());
-    RunConfig resumed = RunConfig.fromMap(withTotal(saved.config(), 350));
-    try (Env env = make("Pendulum-v1", resumed); Env evalEnv = make("Pendulum-v1", resumed)) {
-      Trainer.resume(runDir, saved, resumed, env, evalEnv, context(runDir)).run();
-    }
-    // 100 updates before the checkpoint; after it, 100 steps refill the buffer, then 50 updates.
-    assertEquals(150, CheckpointStore.load(runDir).learnerUpdates());
-  }
-
-  @Test
   void sameSeed_sameLosses_otherSeed_otherLosses(@TempDir Path dir) {
     List<UpdateMetrics> a = losses(dir.resolve("a"), 7);
     List<UpdateMetrics> b = losses(dir.resolve("b"), 7);
@@ -196,7 +181,7 @@ class TrainerIntegrationTest {
 
   @Test
   void discreteActionSpace_isRefusedNamingTheSpace(@TempDir Path runDir) {
-    RunConfig config = ConfigResolver.withBundledPresets().resolve("CartPole-v1", null, Map.of()).config();
+    RunConfig config = ConfigResolver.withBundledPresets("ddpg").resolve("CartPole-v1", null, Map.of()).config();
     try (Env env = factory.make("CartPole-v1"); Env evalEnv = factory.make("CartPole-v1")) {
       var e = assertThrows(UnsupportedSpaceException.class,
           () -> Trainer.start(config, env, evalEnv, context(runDir)));
