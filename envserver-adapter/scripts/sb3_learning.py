@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, default=None, help="overrides the config's totalTimesteps")
     parser.add_argument("--out", type=Path, required=True, help="directory for evaluations.csv and result.json")
     parser.add_argument("--torch-threads", type=int, default=1, help="torch.set_num_threads (default: %(default)s)")
+    parser.add_argument("--check", action="store_true",
+                        help="only make the env and build the model, then exit (a benchmark's preflight)")
     return parser.parse_args(argv)
 
 
@@ -241,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     model = build_model(config)
+    if args.check:
+        print(f"sb3 {config['envId']}: SB3 {stable_baselines3.__version__} and torch {torch.__version__} ready",
+              file=sys.stderr)
+        return 0
     evaluations = Evaluations(make_env(config), config, args.out / "evaluations.csv")
     model.learn(total_timesteps=config["totalTimesteps"], callback=callback(evaluations))
     steps = int(model.num_timesteps)

@@ -115,6 +115,9 @@ public final class LearningBenchmark implements Callable<Integer> {
     Path root = out != null ? out : Path.of("runs", (trainLoop ? "bench-train-loop-" : "bench-learning-")
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Sb3Process sb3Process = sb3 ? new Sb3Process(sb3CommandWords(), torchThreads) : null;
+    if (sb3Process != null) {
+      sb3Process.check(config(seeds.get(0)).toMap(), root.resolve("sb3-check"));
+    }
     String loadBefore = SideBySideTable.loadAverage();
     List<SeedResult> gymlinkResults = new ArrayList<>();
     List<SeedResult> sb3Results = new ArrayList<>();

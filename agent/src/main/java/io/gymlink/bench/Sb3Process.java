@@ -49,13 +49,34 @@ public final class Sb3Process {
    * @throws IllegalStateException naming the command and exit code when the script fails
    */
   public Details run(Map<String, Object> config, Path out) {
+    launch(config, out, List.of());
+    try {
+      return read(out.resolve(RESULT_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the SB3 result " + out.resolve(RESULT_FILE) + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes the env and builds the SB3 model without training ({@code --check}), so that a missing package fails
+   * the benchmark at its start rather than after hours of gymlink training.
+   *
+   * @throws IllegalStateException naming the command and exit code when the script fails
+   */
+  public void check(Map<String, Object> config, Path out) {
+    launch(config, out, List.of("--check"));
+  }
+
+  private void launch(Map<String, Object> config, Path out, List<String> extraArgs) {
+    List<String> argv = new ArrayList<>(command);
     try {
       Files.createDirectories(out);
       Path configFile = out.resolve("config.json");
       JSON.writerWithDefaultPrettyPrinter().writeValue(configFile.toFile(), config);
-      List<String> argv = new ArrayList<>(command);
       argv.addAll(List.of("--config", configFile.toString(), "--out", out.toString(),
           "--torch-threads", Integer.toString(torchThreads)));
+      argv.addAll(extraArgs);
       Process process = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.INHERIT)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       process.getOutputStream().close();
@@ -64,12 +85,11 @@ public final class Sb3Process {
         throw new IllegalStateException("SB3 run '" + String.join(" ", argv) + "' exited with code " + code
             + " (its output is above)");
       }
-      return read(out.resolve(RESULT_FILE));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run SB3 '" + String.join(" ", command) + "': " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot run SB3 '" + String.join(" ", argv) + "': " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while SB3 was training", e);
+      throw new IllegalStateException("interrupted while SB3 was running", e);
     }
   }
 

@@ -45,6 +45,15 @@ class Sb3ProcessTest {
   }
 
   @Test
+  void check_passesTheCheckFlag_andFailsLikeARun(@TempDir Path dir) {
+    String onlyCheck = "for a; do [ \"$a\" = --check ] && exit 0; done; exit 4";
+    new Sb3Process(List.of("sh", "-c", onlyCheck, "sh"), 1).check(Map.of("envId", "Pendulum-v1"), dir);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+        new Sb3Process(List.of("sh", "-c", "exit 4", "sh"), 1).check(Map.of("envId", "Pendulum-v1"), dir));
+    assertTrue(e.getMessage().endsWith("--check' exited with code 4 (its output is above)"), e.getMessage());
+  }
+
+  @Test
   void emptyCommand_saysHowToSetItUp() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sb3Process(List.of(), 1));
     assertTrue(e.getMessage().contains("bin/bench-learning --sb3"), e.getMessage());
