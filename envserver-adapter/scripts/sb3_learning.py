@@ -93,8 +93,33 @@ class ActionRepeat(gym.Wrapper):
         return observation, total, terminated, truncated, info
 
 
+def route_mujoco_warnings() -> None:
+    """Prints each MuJoCo warning once to stderr, instead of appending it to MUJOCO_LOG.TXT in the working directory.
+
+    As the env server does (MuJoCo >= 3.17 warns on every make of Gymnasium's models that ``settotalmass`` is
+    deprecated).
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("mujoco") is None:
+        return
+    import mujoco
+
+    seen: set[str] = set()
+
+    def warn(text: str) -> None:
+        if text not in seen:
+            seen.add(text)
+            print(f"MuJoCo: {text}", file=sys.stderr)
+
+    mujoco.set_mju_user_warning(warn)
+
+
 def make_env(config: dict[str, Any]) -> gym.Env:
     """One environment as gymlink's server makes it (registered time limit unless maxEpisodeSteps)."""
+    spec = gym.spec(config["envId"])
+    if isinstance(spec.entry_point, str) and spec.entry_point.startswith("gymnasium.envs.mujoco"):
+        route_mujoco_warnings()
     env = gym.make(config["envId"], max_episode_steps=config.get("maxEpisodeSteps"))
     repeat = int(config.get("actionRepeat") or 1)
     return ActionRepeat(env, repeat) if repeat > 1 else env

@@ -109,3 +109,12 @@ def test_actionRepeat_sumsRewardsAndStopsAtTheEnd():
     assert reward == pytest.approx(sum(reference.step(action)[1] for _ in range(4))) and not truncated
     _, _, _, truncated, _ = env.step(action)
     assert truncated, "the 6-step time limit ends the second repeat after 2 steps"
+
+
+def test_makeEnv_mujoco_writesNoLogFileIntoTheWorkingDirectory(tmp_path, monkeypatch):
+    pytest.importorskip("mujoco")  # bin/bootstrap installs the mujoco extra
+    monkeypatch.chdir(tmp_path)
+    env = sb3_learning.make_env(PENDULUM | {"envId": "HalfCheetah-v5"})
+    env.reset(seed=0)
+    env.close()
+    assert not (tmp_path / "MUJOCO_LOG.TXT").exists()
