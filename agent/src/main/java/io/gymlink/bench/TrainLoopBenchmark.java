@@ -6,6 +6,7 @@ import io.gymlink.cli.EnvServerOptions;
 import io.gymlink.cli.ServerConnection;
 import io.gymlink.env.Env;
 import io.gymlink.train.ConfigResolver;
+import io.gymlink.train.OffPolicyConfig;
 import io.gymlink.train.ProgressReporter;
 import io.gymlink.train.RunConfig;
 import io.gymlink.train.RunContext;
@@ -68,6 +69,16 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String replayRatio;
 
+  @Option(names = "--sb3", description = "Also train Stable-Baselines3 (DDPG/TD3 as the config says, one env, the"
+      + " config of the first case) alternating with the cases, and add its row (bin/bench-train-loop --sb3 finds"
+      + " the benchmark venv).")
+  boolean sb3;
+
+  @Option(names = "--sb3-command", defaultValue = "${env:GYMLINK_SB3_COMMAND}", paramLabel = "CMD",
+      description = "Command running envserver-adapter/scripts/sb3_learning.py (default: $GYMLINK_SB3_COMMAND, set"
+          + " by bin/bench-train-loop --sb3).")
+  String sb3Command;
+
   @Option(names = "--out", description = "Directory for the runs (default: runs/bench-train-loop-<timestamp>).")
   Path out;
 
@@ -100,22 +111,47 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
     Path root = out != null ? out : Path.of("runs", "bench-train-loop-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<Case> parsed = cases.stream().map(Case::parse).toList();
-    String loadBefore = loadAverage();
-    List<List<Trainer.Result>> results = new ArrayList<>();
-    parsed.forEach(c -> results.add(new ArrayList<>()));
+    Sb3Process sb3Process = sb3 ? new Sb3Process(sb3CommandWords(), 1) : null;
+    Map<String, Object> sb3Config = config(parsed.get(0)).toMap();
+    if (sb3Process != null) {
+      sb3Process.check(sb3Config, root.resolve("sb3-check"));
+    }
+    String loadBefore = SideBySideTable.loadAverage();
+    List<List<Double>> rates = new ArrayList<>();
+    List<Trainer.Result> lastRuns = new ArrayList<>();
+    for (int i = 0; i <= parsed.size(); i++) {
+      rates.add(new ArrayList<>());
+      lastRuns.add(null);
+    }
     try (ServerConnection connection = serverOptions.connect(List.of("--test-envs"))) {
       System.err.println("env server: " + connection.describe());
+      int slots = parsed.size() + (sb3Process == null ? 0 : 1);
       for (int r = 0; r < repeats; r++) {
-        for (int i = 0; i < parsed.size(); i++) {
+        for (int i = 0; i < slots; i++) {
           // Alternate the order from one repeat to the next (ABBA), so no case always runs on a warmer machine.
-          int index = r % 2 == 0 ? i : parsed.size() - 1 - i;
+          int index = r % 2 == 0 ? i : slots - 1 - i;
+          if (index == parsed.size()) {
+            rates.get(index).add(sb3Process.run(sb3Config, root.resolve("sb3-" + r)).result().stepsPerSecond());
+            continue;
+          }
           Case c = parsed.get(index);
-          results.get(index).add(run(connection, c, root.resolve(c.numEnvs() + (c.async() ? "a" : "") + "-" + r)));
+          Trainer.Result result = run(connection, c, root.resolve(c.numEnvs() + (c.async() ? "a" : "") + "-" + r));
+          rates.get(index).add(result.stepsPerSecond());
+          lastRuns.set(index, result);
         }
       }
     }
-    print(parsed, results, loadBefore);
+    print(parsed, rates, lastRuns, sb3Process != null, loadBefore);
     return 0;
+  }
+
+  private List<String> sb3CommandWords() {
+    if (sb3Command == null || sb3Command.isBlank()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--sb3 needs the SB3 script's command: run"
+          + " bin/bench-train-loop --sb3 (it finds the benchmark venv and sets GYMLINK_SB3_COMMAND), or pass"
+          + " --sb3-command");
+    }
+    return List.of(sb3Command.trim().split("\\s+"));
   }
 
   private Trainer.Result run(ServerConnection connection, Case c, Path runDir) {
@@ -173,51 +209,57 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
     }
   }
 
-  private void print(List<Case> parsed, List<List<Trainer.Result>> results, String loadBefore) {
+  private void print(List<Case> parsed, List<List<Double>> rates, List<Trainer.Result> lastRuns, boolean withSb3,
+      String loadBefore) {
     RunConfig first = config(parsed.get(0));
     System.out.println();
     System.out.printf(Locale.ROOT, "%s, %s netArch %s, batch %d, %d transitions per run (learningStarts %d),"
             + " %d run(s) per case, alternating%n", envId, first.td3().algorithmName(), first.td3().netArch(),
         first.td3().batchSize(), steps, first.offPolicy().learningStarts(), repeats);
     System.out.printf("CPU: %s; OMP_NUM_THREADS %s; load average before: %s, after: %s%n", cpuModel(),
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), loadBefore, loadAverage());
-    System.out.println("(transitions/s: the whole run, warm-up included, evaluation excluded)");
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), loadBefore, SideBySideTable.loadAverage());
+    System.out.println("(transitions/s: the whole run, warm-up included, evaluation excluded; waited: share of the"
+        + " run the async learner waited for transitions / collection waited for the learner)");
     System.out.println();
     System.out.println("| case | trainFreq, gradientSteps | replay ratio set / achieved | gradient steps |"
         + " learner / collector waited | transitions/s (each run) | vs " + parsed.get(0).label() + " |");
     System.out.println("|---|---|---:|---:|---|---|---:|");
-    double reference = median(results.get(0));
+    double reference = median(rates.get(0));
     for (int i = 0; i < parsed.size(); i++) {
-      RunConfig config = config(parsed.get(i));
-      List<Trainer.Result> runs = results.get(i);
-      StringBuilder each = new StringBuilder();
-      for (Trainer.Result result : runs) {
-        each.append(each.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f",
-            result.stepsPerSecond()));
-      }
-      Trainer.Result last = runs.get(runs.size() - 1);
+      OffPolicyConfig offPolicy = config(parsed.get(i)).offPolicy();
+      Trainer.Result last = lastRuns.get(i);
       String waited = parsed.get(i).async() ? String.format(Locale.ROOT, "%.0f%% / %.0f%%",
           100 * last.learnerWaitSeconds() / last.wallSeconds(), 100 * last.collectorWaitSeconds() / last.wallSeconds())
           : "";
-      System.out.printf(Locale.ROOT, "| %s | %d, %d | %.4g / %.4g | %d | %s | %s | %.2f× |%n", parsed.get(i).label(),
-          config.offPolicy().trainFreq(), config.offPolicy().gradientSteps(), config.offPolicy().replayRatio(),
-          last.replayRatio(), last.gradientSteps(), waited, each, median(runs) / reference);
+      System.out.printf(Locale.ROOT, "| gymlink, %s | %d, %d | %.4g / %.4g | %d | %s | %s | %.2f× |%n",
+          parsed.get(i).label(), offPolicy.trainFreq(), offPolicy.gradientSteps(), offPolicy.replayRatio(),
+          last.replayRatio(), last.gradientSteps(), waited, each(rates.get(i)), median(rates.get(i)) / reference);
+    }
+    if (withSb3) {
+      List<Double> sb3Rates = rates.get(parsed.size());
+      System.out.printf(Locale.ROOT, "| SB3 %s, 1 env (in-process Gymnasium) | %d, %d | %.4g | | | %s | %.2f× |%n",
+          first.td3().algorithmName(), first.offPolicy().trainFreq(), first.offPolicy().gradientSteps(),
+          first.offPolicy().replayRatio(), each(sb3Rates), median(sb3Rates) / reference);
+      System.out.println();
+      for (int i = 0; i < parsed.size(); i++) {
+        System.out.printf(Locale.ROOT, "gymlink %s / SB3: %.2f×%n", parsed.get(i).label(),
+            median(rates.get(i)) / median(sb3Rates));
+      }
     }
   }
 
-  private static double median(List<Trainer.Result> runs) {
-    double[] rates = runs.stream().mapToDouble(Trainer.Result::stepsPerSecond).sorted().toArray();
-    return rates.length % 2 == 1 ? rates[rates.length / 2]
-        : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2;
+  private static String each(List<Double> rates) {
+    StringBuilder each = new StringBuilder();
+    for (double rate : rates) {
+      each.append(each.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.1f", rate));
+    }
+    return each.toString();
   }
 
-  static String loadAverage() {
-    try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return fields[0] + " " + fields[1] + " " + fields[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
+  private static double median(List<Double> runs) {
+    double[] sorted = runs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   }
 
   private static String cpuModel() {

@@ -50,7 +50,10 @@ public final class GrpcErrors {
       case PERMISSION_DENIED:
         return new UnknownEnvironmentException(serverText, cause);
       case FAILED_PRECONDITION:
-        return new ResetNeededException(serverText, cause);
+        // On make: the env needs a Python package the server lacks (the message names it and the extra).
+        return call.operation().equals("make")
+            ? new EnvServerException(serverText, cause)
+            : new ResetNeededException(serverText, cause);
       case RESOURCE_EXHAUSTED:
         return new TooManyInstancesException(serverText, cause);
       case UNIMPLEMENTED:
@@ -68,6 +71,10 @@ public final class GrpcErrors {
       case CANCELLED:
         return new EnvServerUnavailableException("call to env server at " + call.target() + " was cancelled during "
             + call.describe() + (silent ? "" : ": " + description), cause);
+      case UNAUTHENTICATED:
+        return new EnvServerException("env server at " + call.target() + " refused " + call.describe()
+            + " (UNAUTHENTICATED): " + (silent ? "no valid bearer token" : description)
+            + " — give the server's token with --token-file FILE or " + ClientSecurity.TOKEN_VARIABLE, cause);
       case INTERNAL:
         // The server's own INTERNAL errors name the environment and what it raised.
         return new EnvServerException(serverText, cause);
