@@ -1,7 +1,8 @@
 package io.gymlink.train;
 
-import io.gymlink.td3.Td3;
+import io.gymlink.random.SplitMix64Random;
 import io.gymlink.td3.LearnerState;
+import io.gymlink.td3.Td3;
 import java.util.function.UnaryOperator;
 
 /**

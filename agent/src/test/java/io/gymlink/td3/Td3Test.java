@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.buffer.Batch;
+import io.gymlink.nn.Activation;
+import io.gymlink.nn.ReferenceNet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,7 +105,10 @@ class Td3Test {
     }
     // Targets moved tau of the way towards the freshly updated networks.
     float[] expected = s1.arrays().get("actor_target").clone();
-    Polyak.update(expected, s2.arrays().get("actor"), 0.005);
+    float[] actor = s2.arrays().get("actor");
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = expected[i] * (float) (1 - 0.005) + (float) 0.005 * actor[i];
+    }
     assertArrayEquals(expected, s2.arrays().get("actor_target"));
   }
 
