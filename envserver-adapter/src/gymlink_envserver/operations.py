@@ -14,8 +14,8 @@ import gymnasium as gym
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
-from gymlink_envserver.errors import UnsupportedSpace
-from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, step_many
+from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct, step_many
 
 
 class EnvOperations:
@@ -75,6 +75,12 @@ class EnvOperations:
 
     def step_batch(self, request: pb.StepBatchRequest) -> pb.StepBatchResponse:
         """Steps several instances; nothing steps when any action or instance is invalid."""
+        limit = self.table.max_instances
+        if limit and len(request.steps) > limit:
+            # Checked before anything is decoded: a batch can never name more distinct live instances than this.
+            raise InvalidArgument(f"step_batch has {len(request.steps)} steps, expected at most {limit} "
+                                  "(the server's instance limit)")
+        check_distinct([step.instance_id for step in request.steps])
         pairs = [(step.instance_id, codec.decode_value(step.action)) for step in request.steps]
         instances = [self.table.get(instance_id) for instance_id, _ in pairs]
         outcomes = step_many(self.table, pairs)
