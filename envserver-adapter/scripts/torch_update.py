@@ -108,7 +108,7 @@ class Update:
         self.actor_optimizer.zero_grad()
         if self.minimal:
             grads = torch.autograd.grad(actor_loss, list(self.actor.parameters()))
-            for parameter, grad in zip(self.actor.parameters(), grads):
+            for parameter, grad in zip(self.actor.parameters(), grads, strict=True):
                 parameter.grad = grad
         else:
             actor_loss.backward()
