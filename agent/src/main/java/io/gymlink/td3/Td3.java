@@ -137,11 +137,13 @@ public final class Td3 {
     return new ActorSnapshot(this);
   }
 
-  Network actor() {
+  /** The live actor network, for reading (export, inspection); training it outside {@link #train} is not supported. */
+  public Network actor() {
     return actor;
   }
 
-  ActionScaler scaler() {
+  /** How actions map between the actor's [-1, 1] and the action space. */
+  public ActionScaler scaler() {
     return scaler;
   }
 

@@ -161,6 +161,31 @@ class Td3Test {
   }
 
   @Test
+  void load_stateFromBeforeTheUnifiedGenerator_loads() {
+    // Checkpoints written before io.gymlink.random carry a 4-word target noise state (no cached Gaussian).
+    Td3 a = new Td3(OBS, ACTION_SPACE, SmallProblems.td3(NET, N), new Random(5));
+    a.train(SmallProblems.batch(new Random(6), N));
+    LearnerState saved = a.state();
+    java.util.LinkedHashMap<String, float[]> old = new java.util.LinkedHashMap<>(saved.arrays());
+    old.put("target_noise.rng_state", Arrays.copyOf(old.get("target_noise.rng_state"), 4));
+    Td3 b = new Td3(OBS, ACTION_SPACE, SmallProblems.td3(NET, N), new Random(7));
+    b.load(new LearnerState(OBS, 2, saved.updates(), old));
+    assertArrayEquals(saved.arrays().get("critic2_target"), b.state().arrays().get("critic2_target"));
+    assertEquals(saved.updates(), b.updates());
+  }
+
+  @Test
+  void load_unknownArrayName_refusedNamingBothLists() {
+    Td3 learner = new Td3(OBS, ACTION_SPACE, SmallProblems.ddpg(NET, N), new Random(1));
+    java.util.LinkedHashMap<String, float[]> arrays = new java.util.LinkedHashMap<>(learner.state().arrays());
+    arrays.put("actor_extra", new float[1]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> learner.load(new LearnerState(OBS, 2, 0, arrays)));
+    assertTrue(e.getMessage().startsWith("learner state has arrays [actor, actor_target, ") && e.getMessage()
+        .contains("actor_extra") && !e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
   void load_otherNetArch_refusedNamingShapes() {
     Td3 small = new Td3(OBS, ACTION_SPACE, SmallProblems.ddpg(NET, N), new Random(1));
     Td3 other = new Td3(OBS, ACTION_SPACE, SmallProblems.ddpg(new int[] {16, 8}, N), new Random(1));
