@@ -124,8 +124,8 @@ public final class UpdateBenchmark implements Callable<Integer> {
     long start = System.nanoTime();
     for (long done = 0; done <= updates; done += rssEvery) {
       double[] memory = RssMonitor.residentAndPeakMiB();
-      double ms = done == 0 ? Double.NaN : (System.nanoTime() - start) / 1e6 / rssEvery;
-      System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %.2f |%n", done, memory[0], memory[1], ms);
+      String ms = done == 0 ? "–" : String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e6 / rssEvery);
+      System.out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %s |%n", done, memory[0], memory[1], ms);
       start = System.nanoTime();
       if (done < updates) {
         TorchSideBySide.timeGymlink(setup, done, (int) Math.min(rssEvery, updates - done), null);

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * matrix, see {@link DenseLayer}), with its gradients, Adam moments and its target's parameters in further regions
  * of the same {@link OffHeapArena}, and one arena per batch size for activations and their deltas. Every number has
  * one copy; matrix multiplies read and write it through BLAS, element-wise work through {@link OffHeapKernels}.
+ * The per-batch memory is a {@link BatchBuffers}, made again when the number of rows changes.
  */
 public final class Network {
   static final int PARAMETERS = 0;
@@ -36,12 +37,7 @@ public final class Network {
   private boolean hasOptimizer;
   private long version;
 
-  private OffHeapArena batchArena;
-  private int batch = -1;
-  private Matrix inputMatrix;
-  private Matrix inputGradient;
-  private float[] outputHeap;
-  private float[] outputDeltas;
+  private BatchBuffers batch;
   private boolean forwardDone;
 
   private Network(int[] sizes, Activation hidden, Activation output, OffHeapArena arena, int region, Network source) {
@@ -143,15 +139,18 @@ public final class Network {
       throw new IllegalArgumentException("forward of " + rows + " rows needs " + rows * sizes[0]
           + " input floats, got " + input.length);
     }
-    ensureBatch(rows);
-    OffHeapKernels.copyRowsIn(input, 0, sizes[0], inputMatrix.address(), rows, sizes[0], inputMatrix.ld());
+    if (batch == null || batch.rows() != rows) {
+      batch = new BatchBuffers(sizes, layers, rows, source == null);
+    }
+    Matrix in = batch.input();
+    OffHeapKernels.copyRowsIn(input, 0, sizes[0], in.address(), rows, sizes[0], in.ld());
     for (DenseLayer layer : layers) {
       layer.forward();
     }
     Matrix out = layers[layers.length - 1].output();
-    OffHeapKernels.copyRowsOut(out.address(), rows, out.cols(), out.ld(), outputHeap, 0);
+    OffHeapKernels.copyRowsOut(out.address(), rows, out.cols(), out.ld(), batch.outputs(), 0);
     forwardDone = true;
-    return outputHeap;
+    return batch.outputs();
   }
 
   /**
@@ -178,18 +177,15 @@ public final class Network {
     if (columns.from() + columns.count() > sizes[0]) {
       throw new IllegalArgumentException("input columns " + columns + " are outside an input of width " + sizes[0]);
     }
-    if (into.length < batch * columns.count()) {
-      throw new IllegalArgumentException("input gradient of " + batch + " rows x " + columns.count()
+    backpropagate(outputGradient, false);
+    int rows = batch.rows();
+    if (into.length < rows * columns.count()) {
+      throw new IllegalArgumentException("input gradient of " + rows + " rows x " + columns.count()
           + " columns does not fit into " + into.length + " floats");
     }
-    backpropagate(outputGradient, false);
-    if (inputGradient == null || inputGradient.cols() != columns.count()) {
-      // The input's own deltas are never needed: its slot in the delta region holds this gradient.
-      inputGradient = Matrix.in(batchArena, 1, 0, batch, columns.count(), columns.count());
-    }
-    Matrix gradient = inputGradient;
+    Matrix gradient = batch.inputGradient(columns.count());
     layers[0].inputGradient(columns.from(), columns.count(), gradient);
-    OffHeapKernels.copyRowsOut(gradient.address(), batch, columns.count(), columns.count(), into, 0);
+    OffHeapKernels.copyRowsOut(gradient.address(), rows, columns.count(), columns.count(), into, 0);
   }
 
   /** From dLoss/dOutput to the first layer's dZ, with parameter gradients for all layers but the first if asked. */
@@ -197,16 +193,17 @@ public final class Network {
     if (!forwardDone) {
       throw new IllegalStateException("backward pass without a forward pass");
     }
-    int n = batch * outputSize();
+    int n = batch.rows() * outputSize();
     if (outputGradient.length < n) {
       throw new IllegalArgumentException("output gradient needs " + n + " floats, got " + outputGradient.length);
     }
-    DenseLayer last = layers[layers.length - 1];
+    float[] outputs = batch.outputs();
+    float[] deltas = batch.outputDeltas();
     for (int i = 0; i < n; i++) {
-      outputDeltas[i] = outputGradient[i] * output.derivativeFromOutput(outputHeap[i]);
+      deltas[i] = outputGradient[i] * output.derivativeFromOutput(outputs[i]);
     }
-    Matrix lastDeltas = last.deltas();
-    OffHeapKernels.copyRowsIn(outputDeltas, 0, outputSize(), lastDeltas.address(), batch, outputSize(),
+    Matrix lastDeltas = layers[layers.length - 1].deltas();
+    OffHeapKernels.copyRowsIn(deltas, 0, outputSize(), lastDeltas.address(), batch.rows(), outputSize(),
         lastDeltas.ld());
     for (int l = layers.length - 1; l > 0; l--) {
       if (parameterGradients) {
@@ -214,45 +211,6 @@ public final class Network {
       }
       layers[l].backpropagateInto(layers[l - 1]);
     }
-  }
-
-  private void ensureBatch(int rows) {
-    if (rows == batch) {
-      return;
-    }
-    if (rows < 1) {
-      throw new IllegalArgumentException("a batch needs at least one row, got " + rows);
-    }
-    long floats = (long) rows * (sizes[0] + 1);
-    for (int l = 0; l < layers.length; l++) {
-      floats += (long) rows * (l == layers.length - 1 ? sizes[l + 1] : sizes[l + 1] + 1);
-    }
-    OffHeapArena.checkFits("activations of a " + rows + "-row batch through " + Arrays.toString(sizes), floats);
-    int regions = source == null ? 2 : 1;
-    batchArena = new OffHeapArena(regions);
-    for (int r = 0; r < regions; r++) {
-      batchArena.zero(r, 0, floats);
-    }
-    inputMatrix = Matrix.in(batchArena, 0, 0, rows, sizes[0] + 1, sizes[0] + 1);
-    OffHeapKernels.fillColumn(inputMatrix.address(), rows, inputMatrix.ld(), sizes[0], 1f);
-    Matrix in = inputMatrix;
-    long offset = (long) rows * (sizes[0] + 1);
-    for (int l = 0; l < layers.length; l++) {
-      int width = sizes[l + 1];
-      int ld = l == layers.length - 1 ? width : width + 1;
-      Matrix full = Matrix.in(batchArena, 0, offset, rows, ld, ld);
-      if (ld > width) {
-        OffHeapKernels.fillColumn(full.address(), rows, ld, width, 1f);
-      }
-      layers[l].bind(in, full.firstColumns(width), source == null);
-      in = full;
-      offset += (long) rows * ld;
-    }
-    inputGradient = null;
-    outputHeap = new float[rows * outputSize()];
-    outputDeltas = new float[rows * outputSize()];
-    batch = rows;
-    forwardDone = false;
   }
 
   /** A copy of all parameters, in the flat layout (per layer W [in, out] row-major, then b [out]). */
