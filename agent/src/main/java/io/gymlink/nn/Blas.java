@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why not {@code Nd4j.gemm} (measured in {@code bin/bench-update --ops}): it runs as a custom op (shape
  * calculation, validation, op context) for ~10 µs per call, and for transposed operands it spends another
- * 50-90 µs on a 256x400x300 multiply, against 0.1 µs of overhead for this call; an update makes about 25 calls.
+ * 50-100 µs on a 256x400x300 multiply, against 0.1-0.3 µs of overhead for this call; an update makes about 25 calls.
  * OpenBLAS reads {@code OPENBLAS_CORETYPE} and its thread count when the library loads, so those are chosen before
  * the JVM starts ({@code bin/openblas-env}); {@link #describeRuntime()} reports them.
  */
