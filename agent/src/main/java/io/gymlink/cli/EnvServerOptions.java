@@ -1,11 +1,13 @@
 package io.gymlink.cli;
 
 import io.gymlink.client.ClientConfig;
+import io.gymlink.client.ClientSecurity;
 import io.gymlink.client.EnvFactories;
 import io.gymlink.client.EnvFactory;
 import io.gymlink.client.EnvTarget;
 import io.gymlink.env.EnvException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,26 @@ public final class EnvServerOptions {
       description = "Deadline for making an environment, in seconds (default: ${DEFAULT-VALUE}).")
   double makeTimeoutSeconds;
 
+  @Option(names = "--tls",
+      description = "Speak TLS to --server (gRPC), trusting the JDK's CAs or --ca-cert.")
+  boolean tls;
+
+  @Option(names = "--ca-cert", paramLabel = "FILE",
+      description = "PEM CA bundle that signed the server's certificate (implies --tls).")
+  Path caCert;
+
+  @Option(names = "--client-cert", paramLabel = "FILE",
+      description = "PEM client certificate for servers that require one (mutual TLS; implies --tls).")
+  Path clientCert;
+
+  @Option(names = "--client-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key of --client-cert.")
+  Path clientKey;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding the bearer token for --server (its first field). Default: the environment"
+          + " variable " + ClientSecurity.TOKEN_VARIABLE + ", if set.")
+  Path tokenFile;
+
   @Option(names = "--verbose",
       description = "Log debug details (including the env server's own log) and print stack traces on errors.")
   boolean verbose;
@@ -57,6 +79,22 @@ public final class EnvServerOptions {
           + callTimeoutSeconds + " and " + makeTimeoutSeconds);
     }
     return new ClientConfig(seconds(callTimeoutSeconds), seconds(makeTimeoutSeconds));
+  }
+
+  /**
+   * TLS and the bearer token for --server, from --tls, --ca-cert, --client-cert, --client-key and --token-file
+   * (else {@value ClientSecurity#TOKEN_VARIABLE}).
+   *
+   * @throws ParameterException when the files cannot be read or do not fit together
+   */
+  public ClientSecurity security() {
+    try {
+      boolean useTls = tls || caCert != null || clientCert != null;
+      return new ClientSecurity(useTls, caCert, clientCert, clientKey,
+          ClientSecurity.readToken(tokenFile, System.getenv()));
+    } catch (EnvException e) {
+      throw new ParameterException(mixee.commandLine(), e.getMessage());
+    }
   }
 
   /** Whether --verbose was given. */
@@ -79,7 +117,15 @@ public final class EnvServerOptions {
       } catch (EnvException e) {
         throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
       }
-      return new ServerConnection(EnvFactories.forServer(server, config), null);
+      try {
+        return new ServerConnection(EnvFactories.forServer(server, config, security()), null);
+      } catch (EnvException e) {
+        throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
+      }
+    }
+    if (tls || caCert != null || clientCert != null || tokenFile != null) {
+      throw new ParameterException(mixee.commandLine(), "--tls, --ca-cert, --client-cert and --token-file apply to"
+          + " --server; the local env server listens on loopback without them");
     }
     List<String> args = new ArrayList<>(List.of("--log-level", verbose ? "info" : "warning"));
     args.addAll(extraServerArgs);
