@@ -5,6 +5,7 @@ import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.noise.ActionNoise;
 import io.gymlink.noise.NormalActionNoise;
 import io.gymlink.noise.OrnsteinUhlenbeckActionNoise;
+import io.gymlink.td3.ActionScaler;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -26,7 +27,7 @@ final class ActionSampler {
   }
 
   private final BoxSpace actionSpace;
-  private final ActionRescaler rescaler;
+  private final ActionScaler scaler;
   private final ObservationNormalizer normalizer;
   private final Random random;
   private final ActionNoise[] noises;
@@ -37,7 +38,7 @@ final class ActionSampler {
    */
   ActionSampler(BoxSpace actionSpace, OffPolicyConfig offPolicy, ObservationNormalizer normalizer, Random random) {
     this.actionSpace = actionSpace;
-    this.rescaler = new ActionRescaler(actionSpace);
+    this.scaler = new ActionScaler(actionSpace);
     this.normalizer = normalizer;
     this.random = random;
     this.noises = new ActionNoise[offPolicy.numEnvs()];
@@ -66,13 +67,13 @@ final class ActionSampler {
     }
     float[] actions = new float[rows * dim];
     for (int r = 0; r < rows; r++) {
-      float[] scaled = rescaler.scale(warmUp ? actionSpace.sample(random).data()
+      float[] scaled = scaler.scale(warmUp ? actionSpace.sample(random).data()
           : Arrays.copyOfRange(predicted, r * dim, (r + 1) * dim));
       ActionNoise noise = noises[envIds[r]];
       if (noise != null) {
-        ActionRescaler.addNoiseAndClip(scaled, noise.sample());
+        ActionScaler.addNoiseAndClip(scaled, noise.sample());
       }
-      System.arraycopy(rescaler.unscale(scaled), 0, actions, r * dim, dim);
+      System.arraycopy(scaler.unscale(scaled), 0, actions, r * dim, dim);
     }
     int[] shape = new int[actionSpace.shape().length + 1];
     shape[0] = rows;

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  * {@link TrainingCallback}s; the run's state is a {@link TrainingRun}.
  *
  * <p>Seeding: the envs' first reset gets the run's seed (env i: seed + i), later resets none (as SB3); warm-up
- * actions, exploration noise and replay sampling draw from one {@link SplitMix64Random} seeded with it, the learner
+ * actions, exploration noise and replay sampling draw from one {@link io.gymlink.random.SplitMix64Random} seeded with it, the learner
  * from a second one split from it; both are saved in checkpoints. A resumed run starts fresh episodes, reset with
  * seed {@code seed + step}. Synchronous runs are bit-reproducible. Asynchronous ones are not: which transitions a
  * gradient step may sample depends on thread timing (the collector draws from a third generator split off).

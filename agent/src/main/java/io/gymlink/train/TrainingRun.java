@@ -3,6 +3,7 @@ package io.gymlink.train;
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.env.spaces.BoxSpace;
+import io.gymlink.random.SplitMix64Random;
 import io.gymlink.td3.LearnerState;
 import io.gymlink.td3.Td3;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gymlink.random.SplitMix64Random;
 import io.gymlink.testing.InMemoryEnv;
 import java.util.Arrays;
 import java.util.Map;
