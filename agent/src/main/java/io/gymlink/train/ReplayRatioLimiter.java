@@ -10,16 +10,25 @@ import java.util.function.BooleanSupplier;
  * ratio stays within slack (plus the transitions in flight) of the target at every moment, and exactly on it once
  * the learner has caught up at the end.
  *
+ * <p>A waiting side is woken only when it may go on, and a held-back collector only once the learner has worked off
+ * half the slack: each wake-up can put the woken thread on the other's core for a moment, so the collector runs in
+ * bursts rather than once per gradient step.
+ *
  * <p>Only transitions collected while training is allowed (past {@code learningStarts}) are eligible. In synchronous
  * collection the loop trains in phases and uses this class only to count. Thread-safe.
  */
 final class ReplayRatioLimiter {
+
+  /** The collector may run at least this many transitions ahead, so that it works in bursts. */
+  static final int MIN_SLACK_TRANSITIONS = 16;
 
   private final long numerator;
   private final long denominator;
   private final long slack;
   private long eligible;
   private long gradientSteps;
+  private boolean learnerWaiting;
+  private boolean collectorWaiting;
   private long learnerWaitNanos;
   private long collectorWaitNanos;
 
@@ -37,29 +46,41 @@ final class ReplayRatioLimiter {
     this.slack = slack;
   }
 
-  /** The limiter of {@code offPolicy}'s replay ratio; the collector may run {@code 2 x numEnvs} transitions ahead. */
+  /**
+   * The limiter of {@code offPolicy}'s replay ratio; the collector may run {@code 2 x numEnvs} transitions (at least
+   * {@value #MIN_SLACK_TRANSITIONS}) ahead.
+   */
   static ReplayRatioLimiter of(OffPolicyConfig offPolicy) {
     long numerator = offPolicy.gradientSteps() == -1 ? 1 : offPolicy.gradientSteps();
     long denominator = offPolicy.gradientSteps() == -1 ? 1 : (long) offPolicy.trainFreq() * offPolicy.numEnvs();
-    long slack = Math.max(1, 2L * offPolicy.numEnvs() * numerator / denominator);
-    return new ReplayRatioLimiter(numerator, denominator, slack);
+    long transitions = Math.max(MIN_SLACK_TRANSITIONS, 2L * offPolicy.numEnvs());
+    return new ReplayRatioLimiter(numerator, denominator, Math.max(1, transitions * numerator / denominator));
   }
 
   /** Counts {@code n} transitions collected while training is allowed. */
   synchronized void inserted(long n) {
     eligible += n;
-    notifyAll();
+    if (learnerWaiting && owed() > 0) {
+      notifyAll();
+    }
   }
 
   /** Counts one gradient step. */
   synchronized void sampled() {
     gradientSteps++;
-    notifyAll();
+    if (collectorWaiting && owed() <= slack / 2) {
+      notifyAll();
+    }
   }
 
   /** Gradient steps the learner owes now; zero or less means it is on or ahead of the ratio. */
   synchronized long owed() {
     return eligible * numerator / denominator - gradientSteps;
+  }
+
+  /** Gradient steps the learner may owe before the collector waits. */
+  long slack() {
+    return slack;
   }
 
   /** Gradient steps per eligible transition so far, NaN before any. */
@@ -68,8 +89,8 @@ final class ReplayRatioLimiter {
   }
 
   /**
-   * Learner: waits up to {@code timeoutNanos} until a gradient step is owed or {@code cancel} holds (checked on
-   * every {@link #inserted}, {@link #sampled} and {@link #wakeUp}).
+   * Learner: waits up to {@code timeoutNanos} until a gradient step is owed or {@code cancel} holds (checked when
+   * woken: by a transition that makes a step owed, or by {@link #wakeUp}).
    *
    * @return whether a gradient step is owed
    */
@@ -77,21 +98,37 @@ final class ReplayRatioLimiter {
     long start = System.nanoTime();
     long deadline = start + timeoutNanos;
     long left = timeoutNanos;
-    while (owed() <= 0 && !cancel.getAsBoolean() && left > 0) {
-      wait(Math.max(1, left / 1_000_000));
-      left = deadline - System.nanoTime();
+    learnerWaiting = true;
+    try {
+      while (owed() <= 0 && !cancel.getAsBoolean() && left > 0) {
+        wait(Math.max(1, left / 1_000_000));
+        left = deadline - System.nanoTime();
+      }
+    } finally {
+      learnerWaiting = false;
+      learnerWaitNanos += System.nanoTime() - start;
     }
-    learnerWaitNanos += System.nanoTime() - start;
     return owed() > 0;
   }
 
-  /** Collector: waits while the learner owes more than the slack, until {@code cancel} holds. */
+  /**
+   * Collector: waits while the learner owes more than the slack, until {@code cancel} holds; once held back, until
+   * the learner owes no more than half the slack.
+   */
   synchronized void awaitCaughtUp(BooleanSupplier cancel) throws InterruptedException {
-    long start = System.nanoTime();
-    while (owed() > slack && !cancel.getAsBoolean()) {
-      wait(50);
+    if (owed() <= slack) {
+      return;
     }
-    collectorWaitNanos += System.nanoTime() - start;
+    long start = System.nanoTime();
+    collectorWaiting = true;
+    try {
+      while (owed() > slack / 2 && !cancel.getAsBoolean()) {
+        wait(50);
+      }
+    } finally {
+      collectorWaiting = false;
+      collectorWaitNanos += System.nanoTime() - start;
+    }
   }
 
   /** Seconds the learner spent waiting for transitions (it was ahead of the ratio, or collection paused). */

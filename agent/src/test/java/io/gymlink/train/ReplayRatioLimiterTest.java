@@ -33,10 +33,14 @@ class ReplayRatioLimiterTest {
     ReplayRatioLimiter perTransition = ReplayRatioLimiter.of(offPolicy(Map.of("gradientSteps", -1, "numEnvs", 4)));
     perTransition.inserted(10);
     assertEquals(10, perTransition.owed());
+    assertEquals(16, perTransition.slack(), "16 transitions (the minimum) at ratio 1");
     ReplayRatioLimiter half = ReplayRatioLimiter.of(offPolicy(Map.of("gradientSteps", 2, "numEnvs", 4)));
     half.inserted(10);
     assertEquals(5, half.owed(), "2 gradient steps per vector step of 4 transitions");
+    assertEquals(8, half.slack());
     assertEquals(0.5, offPolicy(Map.of("gradientSteps", 2, "numEnvs", 4)).replayRatio());
+    assertEquals(32 / 16, ReplayRatioLimiter.of(offPolicy(Map.of("numEnvs", 16))).slack(),
+        "2 x 16 transitions at 1/16");
   }
 
   @Test
@@ -49,9 +53,11 @@ class ReplayRatioLimiterTest {
   }
 
   @Test
-  void awaitCaughtUp_holdsTheCollectorWhileTheLearnerOwesMoreThanTheSlack() throws Exception {
-    ReplayRatioLimiter limiter = new ReplayRatioLimiter(1, 1, 2);
-    limiter.inserted(5);
+  void awaitCaughtUp_holdsTheCollectorAboveTheSlack_untilHalfOfItIsWorkedOff() throws Exception {
+    ReplayRatioLimiter limiter = new ReplayRatioLimiter(1, 1, 4);
+    limiter.inserted(4);
+    limiter.awaitCaughtUp(() -> false); // 4 owed: within the slack, no wait
+    limiter.inserted(3);
     Thread collector = new Thread(() -> {
       try {
         limiter.awaitCaughtUp(() -> false);
@@ -63,11 +69,20 @@ class ReplayRatioLimiterTest {
     while (collector.getState() != Thread.State.TIMED_WAITING) {
       Thread.onSpinWait();
     }
-    limiter.sampled();
-    limiter.sampled();
-    assertTrue(collector.isAlive(), "still 3 owed, above the slack of 2");
+    for (int i = 0; i < 4; i++) {
+      limiter.sampled();
+    }
+    assertTrue(collector.isAlive(), "3 owed: within the slack of 4, but above its half");
     limiter.sampled();
     collector.join(60_000);
-    assertFalse(collector.isAlive(), "2 owed: within the slack");
+    assertFalse(collector.isAlive(), "2 owed: half the slack worked off");
+  }
+
+  @Test
+  void awaitCaughtUp_returnsWhenCancelled() throws Exception {
+    ReplayRatioLimiter limiter = new ReplayRatioLimiter(1, 1, 1);
+    limiter.inserted(10);
+    limiter.awaitCaughtUp(() -> true);
+    assertEquals(10, limiter.owed());
   }
 }

@@ -39,7 +39,7 @@ class TrainerAsyncTest {
 
   @Test
   void replayRatio_isHeldWhileCollecting_andMetExactlyAtTheEnd(@TempDir Path dir) throws Exception {
-    // 1 gradient step per vector step of 4 envs: ratio 1/4, slack 2 gradient steps (2 x numEnvs transitions).
+    // 1 gradient step per vector step of 4 envs: ratio 1/4; slack 4 gradient steps (16 transitions, the minimum).
     RunConfig config = config(2000, Map.of("numEnvs", 4, "learningStarts", 100, "asyncCollection", true));
     List<long[]> seen = new ArrayList<>();
     RecordingReporter progress = new RecordingReporter();
@@ -53,7 +53,7 @@ class TrainerAsyncTest {
     for (long[] point : seen) {
       long quota = (point[1] - 100) / 4;
       assertTrue(point[0] <= quota, "never ahead of the ratio: step " + point[0] + " at " + point[1]);
-      assertTrue(quota - point[0] <= 2 + 4, "never behind by more than slack + a batch in flight: step "
+      assertTrue(quota - point[0] <= 4 + 1, "never behind by more than slack + a batch in flight: step "
           + point[0] + " at " + point[1]);
     }
     assertEquals(475, CheckpointStore.load(dir).learnerUpdates());
