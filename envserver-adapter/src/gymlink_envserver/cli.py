@@ -37,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "16, or 256 when unlimited")
     parser.add_argument("--grace", type=float, default=defaults.grace, metavar="S",
                         help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
+    parser.add_argument("--step-threads", type=int, default=defaults.step_threads, metavar="N",
+                        help="threads that step the waiting environments of a batch at once (osim-rl, "
+                             "--concurrent-step ids; default: %(default)s)")
+    parser.add_argument("--concurrent-step", default="", metavar="ID,...",
+                        help="environment ids whose steps mostly wait (I/O, a remote simulator) and may run "
+                             "concurrently in a batch; environments can also declare it themselves")
     parser.add_argument("--test-envs", action="store_true",
                         help="register and allow the GymlinkTest/* environments used by the test suites")
     parser.add_argument("--exit-with-stdin", action="store_true",
@@ -58,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = ServerConfig(host=args.host, port=args.port, allow=tuple(parse_allow(args.allow)),
                               max_instances=args.max_instances, idle_timeout=args.idle_timeout,
-                              test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace)
+                              test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace,
+                              step_threads=args.step_threads,
+                              concurrent_step=tuple(parse_allow(args.concurrent_step, "--concurrent-step")))
     except (ValueError, EnvServerError) as error:
         parser.error(str(error))
     grader = http_options.validate(parser, args)

@@ -10,7 +10,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import gymnasium as gym
@@ -40,6 +40,7 @@ class Instance:
         env: The Gymnasium environment (with its registered wrappers).
         observation_space: The environment's observation space.
         action_space: The environment's action space.
+        action_bounds: The action space prepared for batch checks when it is a Box, else None.
         owner: The session that made it (closed with the session), or None.
         lock: Held for every reset, step and close, so one instance never runs two calls at once.
         last_used: Clock reading at the end of the last call, for the idle timeout.
@@ -52,6 +53,7 @@ class Instance:
         self.env = env
         self.observation_space = env.observation_space
         self.action_space = env.action_space
+        self.action_bounds = actions.BoxBounds.of(env.action_space)
         self.owner = owner
         self.lock = threading.Lock()
         self._clock = clock
@@ -65,15 +67,26 @@ class Instance:
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
         """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock."""
         with self.lock:
-            self._check_open()
             try:
-                observation, info = self.env.reset(seed=seed, options=options or None)
-            except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
-                raise self._failure("reset", error) from error
+                return self.reset_locked(seed, options)
             finally:
                 self.touch()
-            self._needs_reset = None
-            return observation, info
+
+    def reset_locked(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
+        """Starts a new episode (the caller holds the lock).
+
+        Raises:
+            InstanceNotFound: When the instance was closed.
+            EnvironmentFailed: When the environment raises.
+        """
+        self._check_open()
+        try:
+            observation, info = self.env.reset(seed=seed, options=options or None)
+        except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
+            self._needs_reset = "the previous reset raised an exception"
+            raise self._failure("reset", error) from error
+        self._needs_reset = None
+        return observation, info
 
     def step(self, action: Any) -> StepOutcome:
         """Checks ``action`` against the action space and advances the episode by it, holding the lock.
@@ -95,10 +108,19 @@ class Instance:
 
     def conform_locked(self, action: Any) -> Any:
         """Checks (with the lock held) that the instance can step and that ``action`` fits; returns it native."""
+        self.check_steppable_locked()
+        return actions.conform(self.env_id, self.action_space, action)
+
+    def check_steppable_locked(self) -> None:
+        """Checks (with the lock held) that the instance is open and inside an episode.
+
+        Raises:
+            InstanceNotFound: When the instance was closed.
+            ResetNeeded: Before the first reset and after the episode ended.
+        """
         self._check_open()
         if self._needs_reset:
             raise ResetNeeded(f"{self!r} needs reset: {self._needs_reset}")
-        return actions.conform(self.env_id, self.action_space, action)
 
     def step_locked(self, action: Any) -> StepOutcome:
         """Steps with an action already conformed by :meth:`conform_locked` (the caller holds the lock)."""
@@ -278,35 +300,3 @@ class InstanceTable:
         logger.info("closed %s instance %s (%s) [%d live]", instance.env_id, instance.instance_id,
                     reason.removeprefix("was "), len(self))
 
-
-def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]]) -> list[StepOutcome]:
-    """Steps several instances, one action each; all-or-nothing on validation errors.
-
-    Every instance is locked (in id order, so concurrent batches cannot deadlock) and every action checked before
-    any instance steps.
-
-    Args:
-        table: Where the instances live.
-        requests: ``(instance_id, decoded action)`` pairs with distinct ids.
-
-    Raises:
-        InvalidArgument: When an id appears twice.
-        EnvServerError: The first validation error (nothing stepped), or an environment failure while stepping.
-    """
-    pairs = list(requests)
-    ids = [instance_id for instance_id, _ in pairs]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise InvalidArgument(f"step_batch names instance(s) {duplicates} more than once, expected distinct ids")
-    instances = [table.get(instance_id) for instance_id in ids]
-    locked: list[Instance] = []
-    try:
-        for instance in sorted(instances, key=lambda i: i.instance_id):
-            instance.lock.acquire()
-            locked.append(instance)
-        conformed = [inst.conform_locked(action) for inst, (_, action) in zip(instances, pairs, strict=True)]
-        return [inst.step_locked(action) for inst, action in zip(instances, conformed, strict=True)]
-    finally:
-        for instance in locked:
-            instance.touch()
-            instance.lock.release()

@@ -10,19 +10,27 @@ import math
 import platform
 from collections.abc import Hashable
 
+import grpc
 import gymnasium as gym
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
+from gymlink_envserver.batch import BatchResult, BatchStepper
 from gymlink_envserver.errors import UnsupportedSpace
-from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, step_many
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
 
 class EnvOperations:
-    """Serves gymlink.v1 requests from an :class:`InstanceTable`."""
+    """Serves gymlink.v1 requests from an :class:`InstanceTable`.
 
-    def __init__(self, table: InstanceTable) -> None:
+    Args:
+        table: The live instances.
+        stepper: Steps batches (owns the pool for waiting environments); a default one when None.
+    """
+
+    def __init__(self, table: InstanceTable, stepper: BatchStepper | None = None) -> None:
         self.table = table
+        self.stepper = stepper or BatchStepper(table)
 
     def server_info(self) -> pb.ServerInfo:
         """The protocol version, software versions and limits."""
@@ -74,12 +82,14 @@ class EnvOperations:
         return _step_response(instance, instance.step(codec.decode_value(request.action)))
 
     def step_batch(self, request: pb.StepBatchRequest) -> pb.StepBatchResponse:
-        """Steps several instances; nothing steps when any action or instance is invalid."""
-        pairs = [(step.instance_id, codec.decode_value(step.action)) for step in request.steps]
-        instances = [self.table.get(instance_id) for instance_id, _ in pairs]
-        outcomes = step_many(self.table, pairs)
-        results = [_step_response(instance, outcome) for instance, outcome in zip(instances, outcomes, strict=True)]
-        return pb.StepBatchResponse(results=results)
+        """Steps several instances (see :mod:`gymlink_envserver.batch`); nothing steps when a request is invalid."""
+        ids = [step.instance_id for step in request.steps]
+        values = [step.action for step in request.steps]
+        actions = codec.decode_stacked(values)
+        if actions is None:
+            actions = [codec.decode_value(value) for value in values]
+        stepped = self.stepper.step(ids, actions, request.autoreset, request.isolate_failures)
+        return pb.StepBatchResponse(results=[_batch_response(instance, result) for instance, result in stepped])
 
     def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
         """Closes an instance."""
@@ -92,6 +102,18 @@ def _step_response(instance: Instance, outcome: StepOutcome) -> pb.StepResponse:
     return pb.StepResponse(
         observation=codec.encode_value(instance.observation_space, observation),
         reward=reward, terminated=terminated, truncated=truncated, info=codec.encode_json_map(info))
+
+
+def _batch_response(instance: Instance, result: BatchResult) -> pb.StepResponse:
+    response = _step_response(instance, result.step) if result.step is not None else pb.StepResponse()
+    if result.reset is not None:
+        observation, info = result.reset
+        response.reset_observation.CopyFrom(codec.encode_value(instance.observation_space, observation))
+        response.reset_info.CopyFrom(codec.encode_json_map(info))
+    if result.error is not None:
+        response.error.CopyFrom(pb.SessionError(code=grpc.StatusCode[result.error.code].value[0],
+                                                message=result.error.message))
+    return response
 
 
 def _describe(instance: Instance, which: str, space: gym.Space) -> pb.Space:

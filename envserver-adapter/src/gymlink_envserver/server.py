@@ -19,6 +19,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
+from gymlink_envserver.batch import DEFAULT_STEP_THREADS, BatchStepper
 from gymlink_envserver.instances import InstanceTable
 from gymlink_envserver.operations import EnvOperations
 from gymlink_envserver.registry import Allowlist
@@ -55,6 +56,8 @@ class ServerConfig:
         test_envs: Register and allow the gymlink test environments (``--test-envs``).
         max_workers: gRPC pool threads; None sizes it from ``max_instances`` (see the module docstring).
         grace: Seconds in-flight RPCs get to finish when the server stops.
+        step_threads: Threads that step waiting environments of a batch concurrently (``--step-threads``).
+        concurrent_step: More environment ids whose steps wait and may run concurrently (``--concurrent-step``).
     """
 
     host: str = "127.0.0.1"
@@ -65,6 +68,8 @@ class ServerConfig:
     test_envs: bool = False
     max_workers: int | None = None
     grace: float = 5.0
+    step_threads: int = DEFAULT_STEP_THREADS
+    concurrent_step: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -77,6 +82,8 @@ class ServerConfig:
             raise ValueError(f"max_workers is {self.max_workers}, expected >= 2")
         if self.grace < 0:
             raise ValueError(f"grace is {self.grace}, expected >= 0")
+        if self.step_threads < 1:
+            raise ValueError(f"step_threads is {self.step_threads}, expected >= 1")
 
     @property
     def workers(self) -> int:
@@ -127,12 +134,13 @@ class EnvServer:
         self.config = config
         allowlist = allowlist or Allowlist.build(config.allow, test_envs=config.test_envs)
         self.table = InstanceTable(allowlist, config.max_instances, config.idle_timeout)
+        self.stepper = BatchStepper(self.table, config.step_threads, config.concurrent_step)
         self.health = health.HealthServicer()
         self._reaper = IdleReaper(self.table, interval=min(max(config.idle_timeout / 4, 0.05), 5.0))
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers,
                                                               thread_name_prefix="gymlink-rpc"),
                                    maximum_concurrent_rpcs=config.workers, options=KEEPALIVE_OPTIONS)
-        pb_grpc.add_EnvServiceServicer_to_server(EnvService(EnvOperations(self.table)), self._server)
+        pb_grpc.add_EnvServiceServicer_to_server(EnvService(EnvOperations(self.table, self.stepper)), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         reflection.enable_server_reflection(
             (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
@@ -172,6 +180,7 @@ class EnvServer:
         self.health.enter_graceful_shutdown()
         self._server.stop(self.config.grace if grace is None else grace).wait()
         self._reaper.stop()
+        self.stepper.close()
         closed = self.table.close_all()
         logger.info("stopped; closed %d instance(s) at shutdown", closed)
 
