@@ -23,9 +23,6 @@ from gymlink_envserver.actions import conform, conform_rows
 from gymlink_envserver.errors import EnvServerError, InvalidArgument
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
-CONCURRENT_STEP_KEY = "gymlink.concurrent_step"
-"""The ``metadata`` key with which an environment says that its steps wait and may run on several threads at once."""
-
 DEFAULT_STEP_THREADS = 64
 """Threads stepping waiting environments concurrently, shared by every batch of a server."""
 
@@ -65,7 +62,7 @@ class BatchStepper:
 
     def steps_concurrently(self, instance: Instance) -> bool:
         """Whether ``instance`` may step on a pool thread beside others (its environment waits while stepping)."""
-        return bool(instance.env.metadata.get(CONCURRENT_STEP_KEY)) or instance.env_id in self.concurrent_ids
+        return instance.declares_concurrent_step or instance.env_id in self.concurrent_ids
 
     def step(self, ids: list[str], actions: Sequence[Any], autoreset: bool = False,
              isolate_failures: bool = False) -> list[tuple[Instance, BatchResult]]:

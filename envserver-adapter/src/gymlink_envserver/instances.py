@@ -30,6 +30,9 @@ logger = logging.getLogger("gymlink_envserver")
 
 StepOutcome = tuple[Any, float, bool, bool, dict]
 
+CONCURRENT_STEP_KEY = "gymlink.concurrent_step"
+"""The ``metadata`` key with which an environment says that its steps wait and may run on several threads at once."""
+
 
 class Instance:
     """One made environment, stepped by one caller at a time (its ``lock``).
@@ -41,6 +44,7 @@ class Instance:
         observation_space: The environment's observation space.
         action_space: The environment's action space.
         action_bounds: The action space prepared for batch checks when it is a Box, else None.
+        declares_concurrent_step: Whether the environment's metadata says its steps wait (``gymlink.concurrent_step``).
         owner: The session that made it (closed with the session), or None.
         lock: Held for every reset, step and close, so one instance never runs two calls at once.
         last_used: Clock reading at the end of the last call, for the idle timeout.
@@ -54,6 +58,7 @@ class Instance:
         self.observation_space = env.observation_space
         self.action_space = env.action_space
         self.action_bounds = actions.BoxBounds.of(env.action_space)
+        self.declares_concurrent_step = bool(env.metadata.get(CONCURRENT_STEP_KEY))
         self.owner = owner
         self.lock = threading.Lock()
         self._clock = clock

@@ -109,7 +109,8 @@ def _batch_response(instance: Instance, result: BatchResult) -> pb.StepResponse:
     if result.reset is not None:
         observation, info = result.reset
         response.reset_observation.CopyFrom(codec.encode_value(instance.observation_space, observation))
-        response.reset_info.CopyFrom(codec.encode_json_map(info))
+        if info:
+            response.reset_info.CopyFrom(codec.encode_json_map(info))
     if result.error is not None:
         response.error.CopyFrom(pb.SessionError(code=grpc.StatusCode[result.error.code].value[0],
                                                 message=result.error.message))

@@ -4,7 +4,12 @@ import io.gymlink.client.ClientConfig;
 import io.gymlink.client.EnvFactories;
 import io.gymlink.client.EnvFactory;
 import io.gymlink.client.EnvTarget;
+import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.EnvException;
+import io.gymlink.env.InvalidArgumentException;
+import io.gymlink.vector.ChannelFactory;
+import io.gymlink.vector.ServerTargets;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +28,10 @@ public final class EnvServerOptions {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec mixee;
 
-  @Option(names = "--server", paramLabel = "HOST:PORT",
-      description = "Env server to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api)."
+  @Option(names = "--server", paramLabel = "HOST:PORT[,...]",
+      description = "Env server(s) to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api);"
+          + " for gRPC a comma-separated list and dns:///host:port (every address the name resolves to, resolved"
+          + " again every 30 s), over which vector envs (--num-envs) spread evenly; single envs use the first."
           + " Without it, a local env server is started on a free loopback port and stopped when the command ends.")
   String server;
 
@@ -45,6 +52,11 @@ public final class EnvServerOptions {
   @Option(names = "--make-timeout", paramLabel = "SECONDS", defaultValue = "120",
       description = "Deadline for making an environment, in seconds (default: ${DEFAULT-VALUE}).")
   double makeTimeoutSeconds;
+
+  @Option(names = "--server-lost-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "How long vector envs keep retrying when no env server at all can be reached before the command"
+          + " fails (lost servers are retried with backoff, their envs re-made elsewhere) (default: ${DEFAULT-VALUE}).")
+  double serverLostTimeoutSeconds;
 
   @Option(names = "--verbose",
       description = "Log debug details (including the env server's own log) and print stack traces on errors.")
@@ -73,13 +85,12 @@ public final class EnvServerOptions {
    */
   public ServerConnection connect(List<String> extraServerArgs) {
     ClientConfig config = clientConfig();
+    if (!(serverLostTimeoutSeconds > 0)) {
+      throw new ParameterException(mixee.commandLine(), "--server-lost-timeout must be positive, got "
+          + serverLostTimeoutSeconds);
+    }
     if (server != null) {
-      try {
-        EnvTarget.parse(server);
-      } catch (EnvException e) {
-        throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
-      }
-      return new ServerConnection(EnvFactories.forServer(server, config), null);
+      return connectTo(server, config);
     }
     List<String> args = new ArrayList<>(List.of("--log-level", verbose ? "info" : "warning"));
     args.addAll(extraServerArgs);
@@ -93,11 +104,39 @@ public final class EnvServerOptions {
       EnvFactory factory = EnvFactories.forServer(local.target(), config);
       // On Ctrl-C the shutdown hook then ends our sessions first, so the server need not wait out its grace period.
       local.closeBeforeStopping(factory);
-      return new ServerConnection(factory, local);
+      return new ServerConnection(factory, local, ServerTargets.parse(local.target()), config,
+          seconds(serverLostTimeoutSeconds), ChannelFactory.plaintext());
     } catch (RuntimeException e) {
       local.close();
       throw e;
     }
+  }
+
+  private ServerConnection connectTo(String servers, ClientConfig config) {
+    try {
+      if (servers.trim().startsWith("http://")) {
+        if (servers.contains(",")) {
+          throw new InvalidArgumentException("a list of servers needs gRPC servers; '" + servers + "' names"
+              + " gym-http-api ones");
+        }
+        EnvTarget.parse(servers);
+        return new ServerConnection(EnvFactories.forServer(servers, config), null);
+      }
+      ServerTargets targets = ServerTargets.parse(servers);
+      return new ServerConnection(singleEnvFactory(targets.entries().get(0), config), null, targets,
+          config, seconds(serverLostTimeoutSeconds), ChannelFactory.plaintext());
+    } catch (InvalidArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
+    }
+  }
+
+  /** Single environments go to the first entry; a {@code dns:///} one through gRPC's own resolver. */
+  private static EnvFactory singleEnvFactory(ServerTargets.Entry first, ClientConfig config) {
+    if (!first.resolve()) {
+      return EnvFactories.forServer(first.text(), config);
+    }
+    return new GrpcEnvFactory(NettyChannelBuilder.forTarget(first.text()).usePlaintext()
+        .maxInboundMessageSize(64 << 20).build(), first.text(), config);
   }
 
   private static Duration seconds(double seconds) {

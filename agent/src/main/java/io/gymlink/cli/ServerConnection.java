@@ -1,18 +1,85 @@
 package io.gymlink.cli;
 
+import io.gymlink.client.ClientConfig;
 import io.gymlink.client.EnvFactory;
+import io.gymlink.env.Env;
+import io.gymlink.vector.ChannelFactory;
+import io.gymlink.vector.HostResolver;
+import io.gymlink.vector.RemoteVectorConfig;
+import io.gymlink.vector.RemoteVectorEnv;
+import io.gymlink.vector.ServerTargets;
+import io.gymlink.vector.SyncVectorEnv;
+import io.gymlink.vector.VectorEnv;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * An env factory and, when the command started one, the local env server behind it; closing stops both.
+ * The env servers a command uses: a factory for single environments (on the first server), the vector-env settings
+ * for many (over all of them), and, when the command started one, the local env server behind both; closing stops
+ * the factory and the local server.
  *
- * @param factory makes environments on the server
- * @param localServer the server this command started, or {@code null} for a server given with --server
+ * @param factory makes single environments (evaluation, rollout) on the first server
+ * @param localServer the server this command started, or {@code null} for servers given with --server
+ * @param targets every gRPC server for vector envs, or {@code null} for a gym-http-api server (no batched step)
+ * @param client deadlines of vector envs' requests
+ * @param serverLostTimeout how long vector envs retry when no server at all can be reached
+ * @param channels opens the channels of vector envs (plaintext, or with the command's credentials)
  */
-public record ServerConnection(EnvFactory factory, LocalEnvServer localServer) implements AutoCloseable {
+public record ServerConnection(EnvFactory factory, LocalEnvServer localServer, ServerTargets targets,
+    ClientConfig client, Duration serverLostTimeout, ChannelFactory channels) implements AutoCloseable {
 
-  /** Where the environments live, for messages: {@code 127.0.0.1:PORT (local env server)} or the address. */
+  /** A connection to one server whose vector envs step its instances one by one (the gym-http-api transport). */
+  public ServerConnection(EnvFactory factory, LocalEnvServer localServer) {
+    this(factory, localServer, null, ClientConfig.defaults(), RemoteVectorConfig.DEFAULT_SERVER_LOST_TIMEOUT,
+        ChannelFactory.plaintext());
+  }
+
+  /** Where the environments live, for messages: {@code 127.0.0.1:PORT (local env server)} or the addresses. */
   public String describe() {
-    return factory.target() + (localServer == null ? "" : " (local env server, pid " + localServer.pid() + ")");
+    String where = targets == null || targets.entries().size() == 1 && !targets.resolvesNames()
+        ? factory.target() : targets.toString();
+    return where + (localServer == null ? "" : " (local env server, pid " + localServer.pid() + ")");
+  }
+
+  /**
+   * {@code numEnvs} instances of {@code envId} stepped together: a {@link RemoteVectorEnv} spread evenly over every
+   * server (one batched request per server per step, faults survived), or for a gym-http-api server, which has no
+   * batched step, a {@link SyncVectorEnv} over instances made one by one.
+   *
+   * @param maxEpisodeSteps time limit to impose, or null for the env's registered one
+   */
+  public VectorEnv makeVector(String envId, int numEnvs, Integer maxEpisodeSteps) {
+    if (numEnvs < 1) {
+      throw new IllegalArgumentException("a vector env needs at least 1 env, got numEnvs " + numEnvs);
+    }
+    if (targets == null) {
+      return syncOverFactory(envId, numEnvs, maxEpisodeSteps);
+    }
+    RemoteVectorConfig config = RemoteVectorConfig.of(envId, numEnvs).withMake(Map.of(), maxEpisodeSteps)
+        .withClient(client).withFaults(serverLostTimeout, RemoteVectorConfig.DEFAULT_RETRY_INITIAL,
+            RemoteVectorConfig.DEFAULT_RETRY_MAX);
+    return RemoteVectorEnv.connect(targets, config, HostResolver.system(), channels);
+  }
+
+  private VectorEnv syncOverFactory(String envId, int numEnvs, Integer maxEpisodeSteps) {
+    List<Env> envs = new ArrayList<>(numEnvs);
+    try {
+      for (int i = 0; i < numEnvs; i++) {
+        envs.add(factory.make(envId, Map.of(), maxEpisodeSteps));
+      }
+      return new SyncVectorEnv(envs);
+    } catch (RuntimeException e) {
+      for (Env env : envs) {
+        try {
+          env.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -1,0 +1,321 @@
+package io.gymlink.vector;
+
+import io.gymlink.client.AsyncSession;
+import io.gymlink.client.ClientConfig;
+import io.gymlink.client.RemoteInstance;
+import io.gymlink.env.EnvException;
+import io.gymlink.env.EnvServerException;
+import io.gymlink.env.EnvServerUnavailableException;
+import io.gymlink.env.UnsupportedSpaceException;
+import io.gymlink.env.spaces.BoxSpace;
+import io.gymlink.env.spaces.Space;
+import io.gymlink.proto.v1.SessionResponse;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the sub-environments of a {@link RemoteVectorEnv} live: spreads them evenly at the start, re-makes lost
+ * ones on the least-loaded live server, and when a server comes up moves some there, each at the end of an episode
+ * (an instance is prepared on the new server beforehand, so the move costs no round trip and no transition).
+ *
+ * <p>Only the vector env's thread calls it; answers come back through {@code post}.
+ */
+final class Placement {
+
+  /** What the vector env does with the outcomes. */
+  interface Sink {
+    /** A (re-)made instance of {@code env} started an episode with {@code firstObservation}. */
+    void made(SubEnv env, float[] firstObservation, boolean seededForReset);
+
+    /** Something no retry can fix (e.g. the server refuses the environment): the vector env stops with it. */
+    void fatal(RuntimeException error);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(RemoteVectorEnv.class);
+
+  private final SubEnv[] envs;
+  private final ServerFleet fleet;
+  private final RemoteVectorConfig config;
+  private final Consumer<Runnable> post;
+  private final Sink sink;
+  private BoxSpace observationSpace;
+  private BoxSpace actionSpace;
+  private Long baseSeed;
+
+  private record Made(RemoteInstance instance, SessionResponse reset, Throwable error) {}
+
+  Placement(SubEnv[] envs, ServerFleet fleet, RemoteVectorConfig config, Consumer<Runnable> post, Sink sink) {
+    this.envs = envs;
+    this.fleet = fleet;
+    this.config = config;
+    this.post = post;
+    this.sink = sink;
+  }
+
+  BoxSpace observationSpace() {
+    return observationSpace;
+  }
+
+  BoxSpace actionSpace() {
+    return actionSpace;
+  }
+
+  /** The seed of the last vector reset; re-made instances get seeds derived from it. */
+  void seed(Long seed) {
+    baseSeed = seed;
+  }
+
+  /** Makes every sub-environment: sub-environment i on usable server {@code i mod S}. */
+  void placeAll() {
+    List<ServerLink> usable = fleet.usable();
+    for (SubEnv env : envs) {
+      make(env, usable.get(env.index % usable.size()), null);
+    }
+  }
+
+  /** Makes every lost sub-environment again on the least-loaded usable server (or adopts a prepared move). */
+  void placeLost() {
+    for (SubEnv env : envs) {
+      if (env.state != SubEnv.State.LOST) {
+        continue;
+      }
+      SubEnv.Move move = env.move;
+      env.move = null;
+      if (move != null && move.ready() && move.link.usable()) {
+        adopt(env, move);
+        env.state = SubEnv.State.LIVE;
+        sink.made(env, move.firstObservation, false);
+        continue;
+      }
+      ServerLink target = leastLoaded();
+      if (target == null) {
+        return;
+      }
+      make(env, target, env.resetting ? env.resetSeed : nextSeed(env));
+    }
+  }
+
+  /** {@code env}'s instance is gone (it raised): closes it and makes another. */
+  void lose(SubEnv env, String reason) {
+    if (env.instance != null && env.link.state() == ServerLink.State.LIVE) {
+      env.link.session().close(env.instance);
+    }
+    detach(env, reason);
+    placeLost();
+  }
+
+  /**
+   * A server failed or stopped answering: every sub-environment on it is lost (its episode ends as interrupted)
+   * and made again on live servers; the server is retried with backoff. Ignored for a session already replaced.
+   */
+  void serverLost(ServerLink link, AsyncSession session, String reason) {
+    if (link.state() != ServerLink.State.LIVE || link.session() != session) {
+      return;
+    }
+    fleet.markDown(link, reason);
+    int lost = 0;
+    for (SubEnv env : envs) {
+      if (env.move != null && env.move.link == link) {
+        env.move = null;
+      }
+      if (env.link == link) {
+        detach(env, "env server at " + link + " lost (" + reason + ")");
+        lost++;
+      }
+    }
+    log.warn("env server at {} lost ({}): {} envs interrupted, re-making them on {} live servers; retrying it in"
+        + " {}", link, reason, lost, fleet.usable().size(), ClientConfig.describe(link.untilRetry(fleet.now())));
+    placeLost();
+  }
+
+  /** A server came up: lost sub-environments go there, and some of the others move there at an episode end. */
+  void serverUp(ServerLink link) {
+    placeLost();
+    rebalance();
+  }
+
+  /**
+   * {@code env}'s episode ended: if an instance is ready for it on another server, switches to it.
+   *
+   * @return the first observation of the next episode on the new server, or null when {@code env} stays
+   */
+  float[] endOfEpisode(SubEnv env) {
+    SubEnv.Move move = env.move;
+    if (move == null || !move.ready() || !move.link.usable()) {
+      return null;
+    }
+    env.move = null;
+    env.link.session().close(env.instance);
+    adopt(env, move);
+    return move.firstObservation;
+  }
+
+  /** Adopts a ready move now (a vector reset starts new episodes everywhere anyway). */
+  void adoptReadyMove(SubEnv env) {
+    if (env.state == SubEnv.State.LIVE && endOfEpisode(env) != null) {
+      env.epoch++;
+    }
+  }
+
+  private void rebalance() {
+    List<ServerLink> usable = fleet.usable();
+    if (usable.isEmpty()) {
+      return;
+    }
+    int target = (envs.length + usable.size() - 1) / usable.size();
+    int planned = 0;
+    for (SubEnv env : envs) {
+      boolean settled = env.state == SubEnv.State.LIVE || env.state == SubEnv.State.STEPPING;
+      if (!settled || env.move != null) {
+        continue;
+      }
+      ServerLink to = leastLoaded();
+      boolean mustLeave = !env.link.usable();
+      if (to != null && to != env.link && (mustLeave || load(env.link) > target && load(to) < target)) {
+        prepareMove(env, to);
+        planned++;
+      }
+    }
+    if (planned > 0) {
+      log.info("rebalancing over {} env servers: {} envs move at the end of their current episodes", usable.size(),
+          planned);
+    }
+  }
+
+  private void prepareMove(SubEnv env, ServerLink to) {
+    SubEnv.Move move = new SubEnv.Move(to);
+    env.move = move;
+    AsyncSession session = to.session();
+    makeAndReset(session, nextSeed(env), made -> {
+      if (env.move != move) {
+        closeQuietly(to, made);
+        return;
+      }
+      Throwable failure = made.error();
+      if (failure != null) {
+        env.move = null;
+        closeQuietly(to, made);
+        if (failure instanceof EnvServerUnavailableException) {
+          serverLost(to, session, ServerFleet.oneLine(failure));
+        } else {
+          log.debug("cannot prepare {} on env server {}: {}", env, to, failure.getMessage());
+        }
+        return;
+      }
+      move.instance = made.instance();
+      move.firstObservation = firstObservation(made);
+    });
+  }
+
+  private void make(SubEnv env, ServerLink link, Long seed) {
+    long epoch = ++env.epoch;
+    boolean forReset = env.resetting;
+    env.state = SubEnv.State.MAKING;
+    env.link = link;
+    env.instance = null;
+    AsyncSession session = link.session();
+    makeAndReset(session, seed, made -> {
+      if (env.epoch != epoch) {
+        closeQuietly(link, made);
+        return;
+      }
+      Throwable failure = made.error();
+      if (failure instanceof EnvServerUnavailableException) {
+        serverLost(link, session, ServerFleet.oneLine(failure));
+      } else if (failure != null) {
+        closeQuietly(link, made);
+        sink.fatal(failure instanceof EnvException e ? e : new EnvServerException("cannot make " + env + ": "
+            + failure.getMessage(), failure));
+      } else if (checkSpaces(env, made.instance())) {
+        env.instance = made.instance();
+        env.state = SubEnv.State.LIVE;
+        sink.made(env, firstObservation(made), forReset);
+      }
+    });
+  }
+
+  /** Makes an instance on {@code session} and resets it; the outcome (failure included) arrives as an event. */
+  private void makeAndReset(AsyncSession session, Long seed, Consumer<Made> then) {
+    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps())
+        .thenCompose(instance -> session.reset(instance, seed)
+            .handle((reset, error) -> new Made(instance, reset, unwrap(error))))
+        .whenComplete((made, error) -> post.accept(() -> then.accept(error != null
+            ? new Made(null, null, unwrap(error)) : made)));
+  }
+
+  private boolean checkSpaces(SubEnv env, RemoteInstance instance) {
+    if (observationSpace == null) {
+      observationSpace = box("observation", instance.observationSpace());
+      actionSpace = box("action", instance.actionSpace());
+      if (observationSpace == null || actionSpace == null) {
+        return false;
+      }
+    } else if (!observationSpace.equals(instance.observationSpace()) || !actionSpace.equals(instance.actionSpace())) {
+      sink.fatal(new EnvServerException(env + " has spaces " + instance.observationSpace() + ", "
+          + instance.actionSpace() + "; expected those of the others: " + observationSpace + ", " + actionSpace
+          + " (are the servers running different versions of '" + config.envId() + "'?)"));
+      return false;
+    }
+    return true;
+  }
+
+  private BoxSpace box(String what, Space space) {
+    if (space instanceof BoxSpace box) {
+      return box;
+    }
+    sink.fatal(new UnsupportedSpaceException("a vector env needs a Box " + what + " space, but '" + config.envId()
+        + "' has " + space));
+    return null;
+  }
+
+  private void detach(SubEnv env, String reason) {
+    env.epoch++;
+    env.instance = null;
+    env.link = null;
+    env.state = SubEnv.State.LOST;
+    env.lostReason = reason;
+  }
+
+  private void adopt(SubEnv env, SubEnv.Move move) {
+    env.instance = move.instance;
+    env.link = move.link;
+    env.generation++;
+  }
+
+  private ServerLink leastLoaded() {
+    return fleet.usable().stream().min(Comparator.comparingInt(this::load)).orElse(null);
+  }
+
+  private int load(ServerLink link) {
+    int load = 0;
+    for (SubEnv env : envs) {
+      if (env.placedOn() == link) {
+        load++;
+      }
+    }
+    return load;
+  }
+
+  private Long nextSeed(SubEnv env) {
+    env.generation++;
+    return baseSeed == null ? null : baseSeed + env.index + (long) envs.length * env.generation;
+  }
+
+  private static float[] firstObservation(Made made) {
+    return made.instance().decodeReset(made.reset().getReset()).observation().asBox().data();
+  }
+
+  private static void closeQuietly(ServerLink link, Made made) {
+    if (made.instance() != null && link.state() == ServerLink.State.LIVE) {
+      link.session().close(made.instance());
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+}
