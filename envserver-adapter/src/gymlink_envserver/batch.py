@@ -11,7 +11,6 @@ An environment declares that it waits with ``metadata["gymlink.concurrent_step"]
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,8 +19,8 @@ from typing import Any
 import numpy as np
 
 from gymlink_envserver.actions import conform, conform_rows
-from gymlink_envserver.errors import EnvServerError, InvalidArgument
-from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
+from gymlink_envserver.errors import EnvServerError
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct
 
 DEFAULT_STEP_THREADS = 64
 """Threads stepping waiting environments concurrently, shared by every batch of a server."""
@@ -147,14 +146,3 @@ def _step_one(instance: Instance, action: Any, autoreset: bool) -> BatchResult:
     except EnvServerError as error:
         return BatchResult(step=outcome, error=error)
 
-
-def check_distinct(ids: list[str]) -> None:
-    """Checks in O(n) that a batch names each instance once.
-
-    Raises:
-        InvalidArgument: Naming the repeated ids.
-    """
-    if len(set(ids)) == len(ids):
-        return
-    duplicates = sorted(i for i, count in collections.Counter(ids).items() if count > 1)
-    raise InvalidArgument(f"step_batch names instance(s) {duplicates} more than once, expected distinct ids")

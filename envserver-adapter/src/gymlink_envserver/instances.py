@@ -15,7 +15,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from gymlink_envserver import actions
+from gymlink_envserver import actions, kwargs_policy
 from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
@@ -199,10 +199,12 @@ class InstanceTable:
         Raises:
             UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
             TooManyInstances: When the instance limit is reached.
-            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs are refused.
+            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs are refused (e.g. a
+                ``render_mode`` other than none or ``"rgb_array"``).
             EnvironmentFailed: When making the environment raises.
         """
         self.allowlist.check(env_id)
+        kwargs_policy.check_render_mode(env_id, kwargs or {})
         if max_episode_steps is not None and max_episode_steps <= 0:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
         self._reserve(env_id)
@@ -305,3 +307,17 @@ class InstanceTable:
         logger.info("closed %s instance %s (%s) [%d live]", instance.env_id, instance.instance_id,
                     reason.removeprefix("was "), len(self))
 
+
+
+def check_distinct(ids: list[str]) -> None:
+    """Checks in O(n) that a batch names each instance once.
+
+    Raises:
+        InvalidArgument: Naming (up to three of) the repeated ids.
+    """
+    if len(set(ids)) == len(ids):
+        return
+    repeated = [i for i, count in collections.Counter(ids).items() if count > 1]
+    shown = ", ".join(f"'{i[:40]}'" for i in sorted(repeated)[:3]) + (" ..." if len(repeated) > 3 else "")
+    raise InvalidArgument(f"step_batch names {len(repeated)} instance(s) more than once ({shown}), "
+                          "expected distinct ids")

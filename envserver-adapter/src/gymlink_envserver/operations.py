@@ -16,8 +16,8 @@ import gymnasium as gym
 from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver.batch import BatchResult, BatchStepper
-from gymlink_envserver.errors import UnsupportedSpace
-from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
+from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct
 
 
 class EnvOperations:
@@ -83,7 +83,13 @@ class EnvOperations:
 
     def step_batch(self, request: pb.StepBatchRequest) -> pb.StepBatchResponse:
         """Steps several instances (see :mod:`gymlink_envserver.batch`); nothing steps when a request is invalid."""
+        limit = self.table.max_instances
+        if limit and len(request.steps) > limit:
+            # Checked before anything is decoded: a batch can never name more distinct live instances than this.
+            raise InvalidArgument(f"step_batch has {len(request.steps)} steps, expected at most {limit} "
+                                  "(the server's instance limit)")
         ids = [step.instance_id for step in request.steps]
+        check_distinct(ids)
         values = [step.action for step in request.steps]
         actions = codec.decode_stacked(values)
         if actions is None:

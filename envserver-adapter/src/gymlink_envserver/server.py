@@ -18,12 +18,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
-from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
 from gymlink_envserver.batch import DEFAULT_STEP_THREADS, BatchStepper
+from gymlink_envserver.decoding import DecodingInterceptor
 from gymlink_envserver.instances import InstanceTable
 from gymlink_envserver.operations import EnvOperations
 from gymlink_envserver.registry import Allowlist
-from gymlink_envserver.service import EnvService
+from gymlink_envserver.service import EnvService, add_to_server
 
 logger = logging.getLogger("gymlink_envserver")
 
@@ -139,8 +139,9 @@ class EnvServer:
         self._reaper = IdleReaper(self.table, interval=min(max(config.idle_timeout / 4, 0.05), 5.0))
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers,
                                                               thread_name_prefix="gymlink-rpc"),
-                                   maximum_concurrent_rpcs=config.workers, options=KEEPALIVE_OPTIONS)
-        pb_grpc.add_EnvServiceServicer_to_server(EnvService(EnvOperations(self.table, self.stepper)), self._server)
+                                   maximum_concurrent_rpcs=config.workers, options=KEEPALIVE_OPTIONS,
+                                   interceptors=(DecodingInterceptor(),))
+        add_to_server(EnvService(EnvOperations(self.table, self.stepper)), self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         reflection.enable_server_reflection(
             (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),

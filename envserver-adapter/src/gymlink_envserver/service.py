@@ -3,6 +3,10 @@
 Errors become gRPC statuses (unary) or ``SessionResponse.error`` (session) carrying the
 :class:`~gymlink_envserver.errors.EnvServerError` message; an unexpected exception becomes INTERNAL with its type and
 message only: the traceback goes to the server log, never to the client.
+
+Requests arrive as bytes and are decoded here (:func:`add_to_server` registers the methods without grpcio's
+deserializer; :mod:`gymlink_envserver.decoding` says why): a malformed request gets INVALID_ARGUMENT "malformed
+request: ...", and on the Session stream an error response, after which the session goes on.
 """
 
 from __future__ import annotations
@@ -11,18 +15,21 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
-from gymlink_envserver.errors import EnvServerError
+from gymlink_envserver.decoding import decode_request
+from gymlink_envserver.errors import EnvServerError, InvalidArgument
 from gymlink_envserver.operations import EnvOperations
 
 logger = logging.getLogger("gymlink_envserver")
 
 T = TypeVar("T")
+
+SERVICE = pb.DESCRIPTOR.services_by_name["EnvService"]
 
 
 def to_status(error: Exception) -> tuple[grpc.StatusCode, str]:
@@ -63,9 +70,13 @@ class EnvService(pb_grpc.EnvServiceServicer):
     def Close(self, request: pb.CloseRequest, context: grpc.ServicerContext) -> pb.CloseResponse:  # noqa: D102
         return _unary(context, lambda: self.operations.close(request))
 
-    def Session(self, request_iterator: Iterator[pb.SessionRequest],
+    def Session(self, request_iterator: Iterator[bytes],
                 context: grpc.ServicerContext) -> Iterator[pb.SessionResponse]:
-        """Answers session requests in order; closes the session's instances when the stream ends, however it ends."""
+        """Answers session requests in order; closes the session's instances when the stream ends, however it ends.
+
+        A request that cannot be decoded gets an INVALID_ARGUMENT error response (``request_id`` 0: its own id is
+        unreadable) and the session goes on.
+        """
         owner = f"session-{next(self._session_ids)}"
         table = self.operations.table
         # The callback covers a client that vanishes while this generator is suspended; `finally` covers the rest.
@@ -73,7 +84,13 @@ class EnvService(pb_grpc.EnvServiceServicer):
         context.add_callback(lambda: threading.Thread(target=table.close_owned, args=(owner,),
                                                       name=f"gymlink-close-{owner}", daemon=True).start())
         try:
-            for request in request_iterator:
+            for raw in request_iterator:
+                try:
+                    request = decode_request(pb.SessionRequest.FromString, raw, "gymlink.v1.SessionRequest")
+                except InvalidArgument as error:
+                    yield pb.SessionResponse(error=pb.SessionError(
+                        code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message=error.message))
+                    continue
                 yield self._answer(request, owner)
         except grpc.RpcError:
             logger.debug("%s: stream broken by the client", owner)
@@ -108,3 +125,31 @@ def _unary(context: grpc.ServicerContext, call: Callable[[], T]) -> T:
         code, message = to_status(error)
         context.abort(code, message)
         raise AssertionError("unreachable: context.abort raises") from error
+
+
+def add_to_server(service: EnvService, server: grpc.Server) -> None:
+    """Registers ``service`` on ``server`` with bytes-in handlers, so that every request is decoded by us."""
+    handlers: dict[str, grpc.RpcMethodHandler] = {}
+    for method in SERVICE.methods:
+        request_type = getattr(pb, method.input_type.name)
+        response_type = getattr(pb, method.output_type.name)
+        behaviour = getattr(service, method.name)
+        if method.client_streaming:
+            handlers[method.name] = grpc.stream_stream_rpc_method_handler(
+                behaviour, request_deserializer=None, response_serializer=response_type.SerializeToString)
+        else:
+            handlers[method.name] = grpc.unary_unary_rpc_method_handler(
+                _decoding(request_type, behaviour), request_deserializer=None,
+                response_serializer=response_type.SerializeToString)
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE.full_name, handlers),))
+
+
+def _decoding(request_type: type, behaviour: Callable) -> Callable:
+    def handle(raw: bytes, context: grpc.ServicerContext) -> Any:
+        try:
+            request = decode_request(request_type.FromString, raw, request_type.DESCRIPTOR.full_name)
+        except InvalidArgument as error:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, error.message)
+        return behaviour(request, context)
+
+    return handle
