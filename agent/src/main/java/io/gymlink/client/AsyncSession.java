@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * request has a deadline, enforced by {@link #expireOverdue}, which the owner calls whenever it waits: when the
  * oldest request is overdue, the stream is cancelled (the server then closes the session's instances) and every
  * waiting future fails with {@link io.gymlink.env.EnvServerUnavailableException}; so do they when the stream fails.
- * Futures complete on the transport thread: keep their callbacks short. One thread sends; any thread may wait.
+ * Futures complete on the transport thread: keep their callbacks short. Sending is serialised, so the order of
+ * requests on the stream is the order of the calls; any thread may wait.
  */
 public final class AsyncSession {
 
@@ -139,7 +140,7 @@ public final class AsyncSession {
   }
 
   /** Ends the stream from this side (the server then closes the session's instances). Idempotent. */
-  public void end() {
+  public synchronized void end() {
     if (ended) {
       return;
     }
@@ -155,7 +156,7 @@ public final class AsyncSession {
   }
 
   /** Cancels the stream at once, failing every waiting request. Idempotent. */
-  public void cancel(String why) {
+  public synchronized void cancel(String why) {
     ended = true;
     requests.cancel(why, null);
     failAll(Status.CANCELLED.withDescription(why));
@@ -169,13 +170,16 @@ public final class AsyncSession {
           : Status.CANCELLED.withDescription("the session was ended by this client"), context));
       return answer;
     }
-    long id = nextRequestId++;
-    waiting.add(new Waiting(id, context, System.nanoTime() + context.timeout().toNanos(), answer));
-    try {
-      requests.onNext(request.setRequestId(id).build());
-    } catch (RuntimeException e) {
-      // Sending on a stream the transport already closed; the failure itself arrives through onError.
-      failAll(streamFailure != null ? streamFailure : Status.UNAVAILABLE.withCause(e));
+    // Ids, the waiting queue and the stream must see requests in the same order, whichever thread sends.
+    synchronized (this) {
+      long id = nextRequestId++;
+      waiting.add(new Waiting(id, context, System.nanoTime() + context.timeout().toNanos(), answer));
+      try {
+        requests.onNext(request.setRequestId(id).build());
+      } catch (RuntimeException e) {
+        // Sending on a stream the transport already closed; the failure itself arrives through onError.
+        failAll(streamFailure != null ? streamFailure : Status.UNAVAILABLE.withCause(e));
+      }
     }
     return answer;
   }

@@ -238,13 +238,21 @@ final class Placement {
     });
   }
 
-  /** Makes an instance on {@code session} and resets it; the outcome (failure included) arrives as an event. */
+  /**
+   * Makes an instance on {@code session} and resets it; the outcome (failure included) arrives as an event. The
+   * reset is sent from the vector env's thread too (an answer's callback runs on the transport thread, and one
+   * thread sends on a session, so that its requests and the answers it waits for stay in the same order).
+   */
   private void makeAndReset(AsyncSession session, Long seed, Consumer<Made> then) {
-    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps())
-        .thenCompose(instance -> session.reset(instance, seed)
-            .handle((reset, error) -> new Made(instance, reset, unwrap(error))))
-        .whenComplete((made, error) -> post.accept(() -> then.accept(error != null
-            ? new Made(null, null, unwrap(error)) : made)));
+    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps()).whenComplete((instance, error) ->
+        post.accept(() -> {
+          if (error != null) {
+            then.accept(new Made(null, null, unwrap(error)));
+            return;
+          }
+          session.reset(instance, seed).whenComplete((reset, failure) ->
+              post.accept(() -> then.accept(new Made(instance, reset, unwrap(failure)))));
+        }));
   }
 
   private boolean checkSpaces(SubEnv env, RemoteInstance instance) {

@@ -66,12 +66,13 @@ public final class InMemoryEnvServer implements AutoCloseable {
 
   /** Opens in-process channels to endpoints whose host is a server name. */
   public static ChannelFactory channels() {
-    return endpoint -> InProcessChannelBuilder.forName(endpoint.host()).directExecutor().build();
+    // Not directExecutor: answers arrive on other threads, as over a real network.
+    return endpoint -> InProcessChannelBuilder.forName(endpoint.host()).build();
   }
 
   /** A channel to this server. */
   public ManagedChannel channel() {
-    return InProcessChannelBuilder.forName(name).directExecutor().build();
+    return InProcessChannelBuilder.forName(name).build();
   }
 
   /** {@code name:1}, the address of this server in a target list. */
@@ -89,7 +90,7 @@ public final class InMemoryEnvServer implements AutoCloseable {
   public void restart() {
     stalled = false;
     try {
-      server = InProcessServerBuilder.forName(name).directExecutor().addService(new Service()).build().start();
+      server = InProcessServerBuilder.forName(name).addService(new Service()).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -104,6 +104,18 @@ class RemoteVectorEnvTest {
   }
 
   @Test
+  void connect_manyMakesInFlightOnOneSession_answersStayMatchedToRequests() {
+    InMemoryEnvServer a = server("a");
+    InMemoryEnvServer b = server("b");
+    for (int round = 0; round < 5; round++) {
+      try (RemoteVectorEnv env = connect(config(16), a, b)) {
+        env.reset((long) round);
+        env.step(actions(16, round));
+      }
+    }
+  }
+
+  @Test
   void step_oneBatchPerServerPerStep() {
     InMemoryEnvServer a = server("a");
     try (RemoteVectorEnv env = connect(config(6), a)) {
