@@ -11,8 +11,6 @@ import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.testing.PythonEnvServer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,46 +133,5 @@ class RemoteVectorEnvServersTest {
       // Crash-v0 raises on the 3rd step of every episode: steps 3 and 6 of both envs.
       assertEquals(4, interrupted);
     }
-  }
-
-  @Test
-  void dnsName_resolvingToTwoAddresses_spreadsOverBothServers() throws Exception {
-    int port = freePortOn("127.0.0.2", "127.0.0.3");
-    LocalEnvServer a = server("--host", "127.0.0.2", "--port", Integer.toString(port));
-    LocalEnvServer b = server("--host", "127.0.0.3", "--port", Integer.toString(port));
-    HostResolver resolver = host -> List.of(InetAddress.getByName("127.0.0.3"), InetAddress.getByName("127.0.0.2"));
-    RemoteVectorConfig config = RemoteVectorConfig.of("Pendulum-v1", 4);
-    try (RemoteVectorEnv env = RemoteVectorEnv.connect(ServerTargets.parse("dns:///envservers.test:" + port), config,
-        resolver, ChannelFactory.plaintext())) {
-      env.reset(0L);
-      env.step(actions(4, 0));
-      b.kill();
-      VectorStepResult r = env.step(actions(4, 1));
-      // Sorted addresses: envs 0 and 2 on 127.0.0.2, envs 1 and 3 on 127.0.0.3.
-      assertArrayEquals(new boolean[] {false, true, false, true}, r.interrupted());
-      assertTrue(a.isAlive());
-    }
-  }
-
-  /** A port free on every one of {@code hosts} (loopback addresses), for servers that share it. */
-  static int freePortOn(String... hosts) throws Exception {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      int port;
-      try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) {
-        port = first.getLocalPort();
-      }
-      boolean free = true;
-      for (String host : hosts) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(host))) {
-          probe.setReuseAddress(true);
-        } catch (java.io.IOException taken) {
-          free = false;
-        }
-      }
-      if (free) {
-        return port;
-      }
-    }
-    throw new IllegalStateException("no port free on all of " + String.join(", ", hosts));
   }
 }
