@@ -6,6 +6,7 @@ import io.gymlink.client.RemoteInstance;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.EnvServerUnavailableException;
+import io.gymlink.env.TooManyInstancesException;
 import io.gymlink.env.UnsupportedSpaceException;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.Space;
@@ -45,6 +46,7 @@ final class Placement {
   private BoxSpace observationSpace;
   private BoxSpace actionSpace;
   private Long baseSeed;
+  private boolean running;
 
   private record Made(RemoteInstance instance, SessionResponse reset, Throwable error) {}
 
@@ -130,6 +132,11 @@ final class Placement {
     log.warn("env server at {} lost ({}): {} envs interrupted, re-making them on {} live servers; retrying it in"
         + " {}", link, reason, lost, fleet.usable().size(), ClientConfig.describe(link.untilRetry(fleet.now())));
     placeLost();
+  }
+
+  /** The start-up is over: from now on a full server makes envs wait instead of failing the vector env. */
+  void running() {
+    running = true;
   }
 
   /** A server came up: lost sub-environments go there, and some of the others move there at an episode end. */
@@ -226,6 +233,13 @@ final class Placement {
       Throwable failure = made.error();
       if (failure instanceof EnvServerUnavailableException) {
         serverLost(link, session, ServerFleet.oneLine(failure));
+      } else if (failure instanceof TooManyInstancesException && running) {
+        // A full server (e.g. taking the envs of a lost one): wait for room rather than stop the run.
+        link.full(load(link) - 1);
+        detach(env, env.lostReason);
+        log.warn("env server at {} is full ({}); {} waits for room on another server", link, failure.getMessage(),
+            env);
+        placeLost();
       } else if (failure != null) {
         closeQuietly(link, made);
         sink.fatal(failure instanceof EnvException e ? e : new EnvServerException("cannot make " + env + ": "
@@ -281,6 +295,9 @@ final class Placement {
   }
 
   private void detach(SubEnv env, String reason) {
+    if (env.state != SubEnv.State.LOST) {
+      env.lostSinceNanos = fleet.now();
+    }
     env.epoch++;
     env.instance = null;
     env.link = null;
@@ -294,8 +311,20 @@ final class Placement {
     env.generation++;
   }
 
+  /** The sub-environment that has waited longest for a server to be made on, or null when none waits. */
+  SubEnv longestLost() {
+    SubEnv longest = null;
+    for (SubEnv env : envs) {
+      if (env.state == SubEnv.State.LOST && (longest == null || env.lostSinceNanos - longest.lostSinceNanos < 0)) {
+        longest = env;
+      }
+    }
+    return longest;
+  }
+
   private ServerLink leastLoaded() {
-    return fleet.usable().stream().min(Comparator.comparingInt(this::load)).orElse(null);
+    return fleet.usable().stream().filter(link -> load(link) < link.capacity())
+        .min(Comparator.comparingInt(this::load)).orElse(null);
   }
 
   private int load(ServerLink link) {

@@ -110,6 +110,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     placement.placeAll();
     await(() -> Arrays.stream(envs).allMatch(e -> e.state == SubEnv.State.LIVE), true);
     fleet.listen(placement::serverUp);
+    placement.running();
     Map<String, Long> spread = Arrays.stream(envs).collect(Collectors.groupingBy(e -> e.link.toString(),
         LinkedHashMap::new, Collectors.counting()));
     log.info("vector env: {} x '{}' on {} env servers {}", envs.length, config.envId(), spread.size(), spread);
@@ -273,6 +274,11 @@ public final class RemoteVectorEnv implements VectorEnv {
       row = new Row(row.envId(), row.observation(), row.reward(), row.terminated(), row.truncated(),
           row.observation(), false, row.info());
     }
+    if (row == null && !response.hasError()) {
+      fatal = new EnvServerException("env server at " + env.link + " answered step_batch for " + env
+          + " with neither an observation nor an error");
+      return;
+    }
     if (response.hasError()) {
       // The env raised (in the step, or only in its autoreset: then the transition is kept and finished later).
       log.warn("{} raised: {}; making it again", env, response.getError().getMessage());
@@ -354,11 +360,8 @@ public final class RemoteVectorEnv implements VectorEnv {
         // Housekeeping on every pass, even when the answers are already in: deadlines, retries, re-resolution.
         long now = System.nanoTime();
         long next = fleet.tick(now);
-        if (giveUpWhenAllLost && fleet.usable().isEmpty()
-            && now - fleet.lastLiveNanos() > config.serverLostTimeout().toNanos()) {
-          fatal = new EnvServerUnavailableException("no env server reachable for "
-              + ClientConfig.describe(config.serverLostTimeout()) + " (" + fleet.describeDown() + "); giving up");
-          throw fatal;
+        if (giveUpWhenAllLost) {
+          checkLostTimeout(now);
         }
         if (done.getAsBoolean()) {
           return;
@@ -371,6 +374,25 @@ public final class RemoteVectorEnv implements VectorEnv {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EnvServerException("interrupted while waiting for env servers", e);
+    }
+  }
+
+  /** Gives up when no server has been reachable, or an env has found no server with room, for too long. */
+  private void checkLostTimeout(long now) {
+    long timeout = config.serverLostTimeout().toNanos();
+    String waited = ClientConfig.describe(config.serverLostTimeout());
+    if (fleet.usable().isEmpty() && now - fleet.lastLiveNanos() > timeout) {
+      fatal = new EnvServerUnavailableException("no env server reachable for " + waited + " ("
+          + fleet.describeDown() + "); giving up");
+    } else {
+      SubEnv stuck = placement.longestLost();
+      if (stuck != null && now - stuck.lostSinceNanos > timeout) {
+        fatal = new EnvServerUnavailableException("env " + stuck.index + " found no env server with room for "
+            + waited + " (" + stuck.lostReason + "); giving up");
+      }
+    }
+    if (fatal != null) {
+      throw fatal;
     }
   }
 

@@ -39,6 +39,7 @@ final class ServerLink {
   private long nextRetryNanos;
   private Duration backoff;
   private String lastError = "not contacted yet";
+  private int capacity = Integer.MAX_VALUE;
 
   ServerLink(Endpoint endpoint, ManagedChannel channel, ClientConfig client, Duration retryInitial,
       Duration retryMax, long nowNanos) {
@@ -103,9 +104,20 @@ final class ServerLink {
     return state == State.DOWN && !retired && !probing ? nextRetryNanos : Long.MAX_VALUE;
   }
 
+  /** How many sub-environments it can hold: unlimited until it refused a make (RESOURCE_EXHAUSTED). */
+  int capacity() {
+    return capacity;
+  }
+
+  /** It refused a make while holding {@code envs} of ours: place no more than that here while it is up. */
+  void full(int envs) {
+    capacity = Math.max(0, envs);
+  }
+
   /** The server answered: opens a fresh session stream on it. */
   void markLive() {
     probing = false;
+    capacity = Integer.MAX_VALUE;
     state = State.LIVE;
     everLive = true;
     backoff = retryInitial;

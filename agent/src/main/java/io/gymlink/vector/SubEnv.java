@@ -34,6 +34,8 @@ final class SubEnv {
   Row pendingEnd;
   /** Why the last episode was lost, for the interrupted row. */
   String lostReason;
+  /** When it was last lost (nanoTime), to give up on it after the server-lost timeout. */
+  long lostSinceNanos;
   /** A reset of the vector env waits for this sub-environment's first observation. */
   boolean resetting;
   /** The seed of that reset. */

@@ -51,6 +51,7 @@ public final class InMemoryEnvServer implements AutoCloseable {
   private final AtomicInteger raising = new AtomicInteger();
   private final AtomicInteger makes = new AtomicInteger();
   private volatile boolean stalled;
+  private volatile int maxInstances = Integer.MAX_VALUE;
   private Server server;
 
   private InMemoryEnvServer(String name) {
@@ -106,6 +107,11 @@ public final class InMemoryEnvServer implements AutoCloseable {
     raising.set(count);
   }
 
+  /** Refuses makes beyond {@code limit} live instances (RESOURCE_EXHAUSTED), like --max-instances. */
+  public void limitInstances(int limit) {
+    maxInstances = limit;
+  }
+
   /** Live instances. */
   public int instances() {
     return instances.size();
@@ -146,8 +152,16 @@ public final class InMemoryEnvServer implements AutoCloseable {
           SessionResponse.Builder out = SessionResponse.newBuilder().setRequestId(request.getRequestId());
           try {
             switch (request.getOpCase()) {
-              case MAKE -> out.setMake(makeInstance(request.getMake().hasMaxEpisodeSteps()
-                  ? request.getMake().getMaxEpisodeSteps() : 10));
+              case MAKE -> {
+                if (instances.size() >= maxInstances) {
+                  out.setError(SessionError.newBuilder().setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+                      .setMessage("cannot make '" + ENV_ID + "': the server holds " + instances.size()
+                          + " instances, its limit is " + maxInstances));
+                } else {
+                  out.setMake(makeInstance(request.getMake().hasMaxEpisodeSteps()
+                      ? request.getMake().getMaxEpisodeSteps() : 10));
+                }
+              }
               case RESET -> out.setReset(resetInstance(request.getReset().getInstanceId(),
                   request.getReset().hasSeed() ? request.getReset().getSeed() : null));
               case STEP_BATCH -> out.setStepBatch(stepInstances(request.getStepBatch()));

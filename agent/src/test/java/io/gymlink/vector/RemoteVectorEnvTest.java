@@ -262,6 +262,27 @@ class RemoteVectorEnvTest {
   }
 
   @Test
+  void serverLost_otherServerFull_envWaitsForRoom_thenGivesUpAfterTheTimeout() {
+    InMemoryEnvServer a = server("a");
+    InMemoryEnvServer b = server("b");
+    RemoteVectorConfig config = config(4).withFaults(Duration.ofMillis(600), Duration.ofMillis(20),
+        Duration.ofMillis(50));
+    try (RemoteVectorEnv env = connect(config, a, b)) {
+      env.reset(0L);
+      a.limitInstances(3);
+      b.kill();
+      env.send(actions(4, 0), new int[] {0, 1, 2, 3});
+      VectorStepResult r = env.recv(3);
+      // Envs 0 and 2 stepped on a; one of b's envs was made again on a, the other has no room.
+      assertEquals(3, r.size());
+      assertEquals(3, a.instances());
+      EnvServerUnavailableException e = assertThrows(EnvServerUnavailableException.class, () -> env.recv(1));
+      assertTrue(e.getMessage().matches("env [13] found no env server with room for 0.6 s \\(env server at "
+          + b.address() + " lost \\(.*\\)\\); giving up"), e.getMessage());
+    }
+  }
+
+  @Test
   void connect_noServerReachable_failsAtOnceNamingThem() {
     EnvServerUnavailableException e = assertThrows(EnvServerUnavailableException.class,
         () -> RemoteVectorEnv.connect(ServerTargets.parse("nowhere-1:1,nowhere-2:1"), config(2),
