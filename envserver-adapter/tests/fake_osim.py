@@ -4,6 +4,7 @@ It stands in for osim-rl only where osim-rl is not installed; test_osim.py runs 
 """
 
 import os
+import warnings
 
 import numpy as np
 
@@ -34,6 +35,8 @@ class FakeOsimEnv:
         self.height = 1.0
 
     def reset(self):
+        print("fake osim: reset")  # chatter, like osim-rl's prints
+        warnings.warn("fake osim: a warning", UserWarning, stacklevel=1)
         self.osim_model.istep = 0
         self.height = 1.0 + np.random.uniform(0, 0.1)
         return self.get_observation()

@@ -1,6 +1,7 @@
 """Every error of the STYLE.md table, pinned by status code and message, against a real server over a socket."""
 
 import re
+import sys
 
 import grpc
 import gymnasium as gym
@@ -48,6 +49,51 @@ def test_make_registeredButNotAllowed_permissionDeniedNamingAllowFlag(stub):
     assert_status(lambda: make(stub, env_id), grpc.StatusCode.PERMISSION_DENIED,
                   r"^environment 'phys2d/CartPole-v0' is registered but not allowed on this server; "
                   r"start the server with --allow phys2d/CartPole-v0 to permit it$")
+
+
+@pytest.mark.parametrize(("env_id", "module", "extra"), [
+    ("LunarLanderContinuous-v3", "Box2D", "box2d"),
+    ("BipedalWalker-v3", "Box2D", "box2d"),
+    ("HalfCheetah-v5", "mujoco", "mujoco"),
+])
+def test_make_dependencyNotInstalled_failedPreconditionNamingPackageAndExtra(monkeypatch, env_id, module, extra):
+    # A server started while the module is not importable (as in a venv without the extra): the message names the
+    # package and the extra, not the allowlist.
+    monkeypatch.setitem(sys.modules, module, None)
+    server = start_server()
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            error = assert_status(
+                lambda: make(pb_grpc.EnvServiceStub(channel), env_id), grpc.StatusCode.FAILED_PRECONDITION,
+                rf"^environment '{env_id}' needs the Python package '{module}', which is not installed where this "
+                rf"env server runs; install it with: pip install 'gymlink-envserver\[{extra}\]'$")
+            assert "--allow" not in error.details()
+    finally:
+        server.stop(0)
+
+
+def test_make_dependencyMissingAtMake_failedPreconditionNamingExtra(monkeypatch):
+    # Allowed with its module importable, but gymnasium.make finds a dependency missing (e.g. pygame for Box2D).
+    def missing(*_args, **_kwargs):
+        raise gym.error.DependencyNotInstalled('pygame is not installed, run `pip install "gymnasium[box2d]"`')
+
+    monkeypatch.setattr(gym, "make", missing)
+    server = start_server()
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            assert_status(lambda: make(pb_grpc.EnvServiceStub(channel), "LunarLanderContinuous-v3"),
+                          grpc.StatusCode.FAILED_PRECONDITION,
+                          r"^environment 'LunarLanderContinuous-v3' needs a package that is not installed: pygame is"
+                          r" not installed, .*; install it with: pip install 'gymlink-envserver\[box2d\]'$")
+    finally:
+        server.stop(0)
+
+
+def test_allowlist_defaultInstall_servesBox2dAndMujocoIds():
+    # bin/bootstrap installs the box2d and mujoco extras, so these are served without --allow.
+    ids = Allowlist.build().ids()
+    for env_id in ("LunarLanderContinuous-v3", "BipedalWalker-v3", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5"):
+        assert env_id in ids
 
 
 def test_make_entryPointString_permissionDenied(stub):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -71,6 +73,30 @@ def test_workerCrash_raisesNamingTheWorker_andResetStartsAFreshOne():
             env.step(np.zeros(3, np.float32))
         env.reset(seed=0)
         env.step(np.zeros(3, np.float32))
+    finally:
+        env.close()
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_quiet_keepsTheEnvsPrintsAndWarningsOutOfTheServersOutput(capfd, quiet):
+    env = ProcessEnv(FAKE, timeout=60, apply_compat=False, quiet=quiet)
+    try:
+        env.reset(seed=0)
+        env.step(np.zeros(3, np.float32))
+    finally:
+        env.close()
+    out, err = capfd.readouterr()
+    assert ("fake osim: reset" in err) is not quiet, err
+    assert ("fake osim: a warning" in err) is not quiet, err
+    assert "fake osim" not in out, "a worker never writes to the server's stdout (launchers read it)"
+
+
+@pytest.mark.parametrize(("level", "quiet"), [(logging.WARNING, True), (logging.INFO, False)])
+def test_quiet_byDefault_followsTheServersLogLevel(caplog, level, quiet):
+    caplog.set_level(level, logger="gymlink_envserver")
+    env = ProcessEnv(FAKE, timeout=60, apply_compat=False)
+    try:
+        assert env._spawn_args[-1] is quiet
     finally:
         env.close()
 
@@ -155,3 +181,18 @@ def test_realL2M2019_throughTheGraderFlow(tmp_path):
         client.close()
         server.stop()
         table.close_all()
+
+
+@requires_osim
+@pytest.mark.parametrize("quiet", [True, False])
+def test_realL2M2019_quiet_keepsOpenSimsInfoLogOut(capfd, quiet):
+    env = ProcessEnv("osim.env:L2M2019Env", quiet=quiet)  # as OsimEnv makes it, with quiet chosen here
+    try:
+        env.reset(seed=0)
+        env.step(np.zeros(22, np.float32))
+    finally:
+        env.close()
+    out, err = capfd.readouterr()
+    assert ("number of steps taken / attempted" in err) is not quiet, err[-2000:]
+    assert ("difficulty 3 for Round 2" in err) is not quiet, err[-2000:]
+    assert "[info]" not in out

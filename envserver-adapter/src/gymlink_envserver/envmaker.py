@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 
 import gymnasium as gym
 
-from gymlink_envserver.errors import EnvironmentFailed, EnvServerError, InvalidArgument, UnknownEnvironment
-from gymlink_envserver.registry import is_entry_point
+from gymlink_envserver.errors import (
+    DependencyMissing,
+    EnvironmentFailed,
+    EnvServerError,
+    InvalidArgument,
+    UnknownEnvironment,
+)
+from gymlink_envserver.registry import FAMILY_EXTRAS, family_of, is_entry_point
 
 logger = logging.getLogger("gymlink_envserver")
 
@@ -16,6 +23,8 @@ logger = logging.getLogger("gymlink_envserver")
 def make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.Env:
     """Calls ``gymnasium.make``, turning its failures into EnvServerErrors that name the env id."""
     try:
+        if family_of(env_id) == "gymnasium.envs.mujoco":
+            route_mujoco_warnings()
         return gym.make(_make_target(env_id), max_episode_steps=max_episode_steps, **kwargs)
     except (gym.error.UnregisteredEnv, gym.error.DeprecatedEnv) as error:
         raise UnknownEnvironment(f"environment '{env_id}' is allowed but cannot be found: {error}") from error
@@ -26,11 +35,36 @@ def make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.En
             raise UnknownEnvironment(f"entry point '{env_id}' cannot be loaded: {error}") from error
         raise _make_failure(env_id, error) from error
     except gym.error.DependencyNotInstalled as error:
-        raise EnvironmentFailed(f"environment '{env_id}' needs a package that is not installed: {error}") from error
+        extra = FAMILY_EXTRAS.get(family_of(env_id) or "")
+        hint = f"; install it with: pip install 'gymlink-envserver[{extra}]'" if extra else ""
+        raise DependencyMissing(
+            f"environment '{env_id}' needs a package that is not installed: {error}{hint}") from error
     except EnvServerError:
         raise
     except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
         raise _make_failure(env_id, error) from error
+
+
+_mujoco_warnings_seen: set[str] = set()
+
+
+def route_mujoco_warnings() -> None:
+    """Sends MuJoCo's warnings to this server's log, each text once (idempotent; needs ``mujoco`` importable).
+
+    MuJoCo's default handler prints every warning and appends it to ``MUJOCO_LOG.TXT`` in the working directory
+    (the user's, for the embedded server). MuJoCo >= 3.17 warns on every make of Gymnasium's own models that their
+    ``settotalmass`` attribute is deprecated, which no user can act on: deprecation notices go to INFO.
+    """
+    if importlib.util.find_spec("mujoco") is None:
+        return
+    import mujoco
+
+    def warn(text: str) -> None:
+        if text not in _mujoco_warnings_seen:
+            _mujoco_warnings_seen.add(text)
+            logger.log(logging.INFO if "deprecated" in text else logging.WARNING, "MuJoCo: %s", text)
+
+    mujoco.set_mju_user_warning(warn)
 
 
 def _make_target(env_id: str) -> str | gym.envs.registration.EnvSpec:

@@ -57,6 +57,12 @@ class EnvironmentNotAllowed(_CodedError):
     code = "PERMISSION_DENIED"
 
 
+class DependencyMissing(_CodedError):
+    """The environment exists but needs a Python package this server lacks; the message names it and its extra."""
+
+    code = "FAILED_PRECONDITION"
+
+
 class ResetNeeded(_CodedError):
     """Step before the first reset, or after the episode ended."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import gymnasium as gym
 
-from gymlink_envserver.errors import EnvironmentNotAllowed, InvalidArgument, UnknownEnvironment
+from gymlink_envserver.errors import DependencyMissing, EnvironmentNotAllowed, InvalidArgument, UnknownEnvironment
 
 # Gymnasium's own env families served by default, with the module each needs (None: only Gymnasium's own deps).
 # The functional phys2d/tabular envs (need jax) and the mujoco-py based v2/v3 ids (callable entry points) are left out.
@@ -25,6 +25,16 @@ DEFAULT_FAMILIES: dict[str, str | None] = {
     "gymnasium.envs.box2d": "Box2D",
     "gymnasium.envs.mujoco": "mujoco",
     # osim-rl's challenge envs, each in a worker process (see gymlink_envserver.osim): when osim-rl is installed.
+    "gymlink_envserver.osim": "osim",
+}
+
+# "Did you mean" lists the closest registered ids whose similarity (difflib ratio) is within this of the best one.
+SUGGESTION_MARGIN = 0.1
+
+# The gymlink-envserver extra (pyproject.toml) that installs each family's module.
+FAMILY_EXTRAS: dict[str, str] = {
+    "gymnasium.envs.box2d": "box2d",
+    "gymnasium.envs.mujoco": "mujoco",
     "gymlink_envserver.osim": "osim",
 }
 
@@ -66,16 +76,42 @@ def default_ids() -> list[str]:
     from gymlink_envserver import osim
 
     osim.register()
-    installed = {
-        family for family, module in DEFAULT_FAMILIES.items()
-        if module is None or importlib.util.find_spec(module) is not None
-    }
-    ids = []
-    for env_id, spec in gym.registry.items():
-        entry = spec.entry_point
-        if isinstance(entry, str) and entry.split(":")[0].rsplit(".", 1)[0] in installed:
-            ids.append(env_id)
-    return sorted(ids)
+    installed = {family for family, module in DEFAULT_FAMILIES.items() if module is None or _importable(module)}
+    return sorted(env_id for env_id in gym.registry if family_of(env_id) in installed)
+
+
+def family_of(env_id: str) -> str | None:
+    """The package of a registered id's entry point (e.g. ``gymnasium.envs.box2d``), or None."""
+    spec = gym.registry.get(env_id)
+    entry = spec.entry_point if spec is not None else None
+    return entry.split(":")[0].rsplit(".", 1)[0] if isinstance(entry, str) else None
+
+
+def missing_dependency(env_id: str) -> str | None:
+    """Why a default-family id cannot be made here: a message naming the missing module and extra, or None.
+
+    Args:
+        env_id: A registered id, e.g. ``"LunarLanderContinuous-v3"``.
+
+    Returns:
+        E.g. "environment 'LunarLanderContinuous-v3' needs the Python package 'Box2D', which is not installed where
+        this env server runs; install it with: pip install 'gymlink-envserver[box2d]'", or None when the id is not
+        in a default family or its module is importable.
+    """
+    family = family_of(env_id)
+    module = DEFAULT_FAMILIES.get(family) if family is not None else None
+    if module is None or _importable(module):
+        return None
+    return (f"environment '{env_id}' needs the Python package '{module}', which is not installed where this env "
+            f"server runs; install it with: pip install 'gymlink-envserver[{FAMILY_EXTRAS[family]}]'")
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,7 @@ class Allowlist:
         Raises:
             InvalidArgument: When the id is empty.
             EnvironmentNotAllowed: When the id is registered (or is an entry point) but not allowed.
+            DependencyMissing: When the id is one of Gymnasium's own but the package it needs is not installed.
             UnknownEnvironment: When nothing is registered under the id; the message suggests close ids.
         """
         if not env_id:
@@ -161,6 +198,9 @@ class Allowlist:
                 f"entry point '{env_id}' is not allowed on this server: it would import arbitrary code; "
                 f"start the server with --allow {env_id} to permit it")
         if env_id in gym.registry:
+            missing = missing_dependency(env_id)
+            if missing is not None:
+                raise DependencyMissing(missing)
             raise EnvironmentNotAllowed(
                 f"environment '{env_id}' is registered but not allowed on this server; "
                 f"start the server with --allow {env_id} to permit it")
@@ -171,5 +211,8 @@ class Allowlist:
         for candidates in (self.ids(), sorted(gym.registry)):
             matches = difflib.get_close_matches(env_id, candidates, n=3, cutoff=0.6)
             if matches:
+                # Only the near-best: with MuJoCo installed 'Pendulm-v1' is also 0.6-close to 'InvertedPendulum-v5'.
+                best = _similarity(env_id, matches[0])
+                matches = [m for m in matches if _similarity(env_id, m) >= best - SUGGESTION_MARGIN]
                 return "; did you mean " + " or ".join(f"'{m}'" for m in matches) + "?"
         return ""

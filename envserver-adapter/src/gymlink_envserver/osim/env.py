@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import gymnasium as gym
@@ -25,18 +26,24 @@ class ProcessEnv(gym.Env):
         recycle_episodes: Start a fresh worker process after this many episodes (osim envs leak memory).
         timeout: Seconds any worker answer may take.
         apply_compat: Install the OpenSim/numpy/scipy shims in the worker (osim-rl needs them).
+        quiet: Keep the simulator's own chatter (OpenSim's ``[info]`` lines, the env's prints) out of the server's
+            log; None (default): quiet unless the server logs at INFO or below (``gymlink-envserver --log-level
+            info``, which ``gymlink ... --verbose`` passes to its local server).
     """
 
     # Each instance simulates in its own worker process, so a batch may step several at once.
     metadata = {"render_modes": [], "gymlink.concurrent_step": True}
 
     def __init__(self, factory: str, kwargs: dict | None = None, observation: str = "flat",
-                 recycle_episodes: int = 100, timeout: float = 300.0, apply_compat: bool = True) -> None:
+                 recycle_episodes: int = 100, timeout: float = 300.0, apply_compat: bool = True,
+                 quiet: bool | None = None) -> None:
         if observation not in OBSERVATION_MODES:
             raise ValueError(f"observation is {observation!r}, expected one of {list(OBSERVATION_MODES)}")
         if recycle_episodes < 1:
             raise ValueError(f"recycle_episodes is {recycle_episodes}, expected >= 1")
-        self._spawn_args = (factory, dict(kwargs or {}), observation, float(timeout), apply_compat)
+        if quiet is None:
+            quiet = not logging.getLogger("gymlink_envserver").isEnabledFor(logging.INFO)
+        self._spawn_args = (factory, dict(kwargs or {}), observation, float(timeout), apply_compat, quiet)
         self._observation_mode = observation
         self.recycle_episodes = recycle_episodes
         self.worker = WorkerHandle(*self._spawn_args)

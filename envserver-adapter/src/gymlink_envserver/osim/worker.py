@@ -19,9 +19,18 @@ import numpy as np
 OBSERVATION_MODES = ("flat", "dict")
 
 
-def main(conn: Connection, factory: str, kwargs: dict, observation: str, apply_compat: bool) -> None:
-    """Worker entry point: makes the environment, describes it, then serves requests until ``close``."""
+def main(conn: Connection, factory: str, kwargs: dict, observation: str, apply_compat: bool,
+         quiet: bool = False) -> None:
+    """Worker entry point: makes the environment, describes it, then serves requests until ``close``.
+
+    With ``quiet``, the simulator's own chatter stays out of the server's log: OpenSim's logger is set to warnings
+    (it prints a dozen ``[info]`` lines per step, e.g. ``number of steps taken / attempted``), and Python-level
+    prints and warnings of the env (osim-rl's ``difficulty 3 for Round 2``, old gym's notices) are dropped. Errors
+    still reach the server: they travel over the pipe, and C-level crash output over the untouched stderr.
+    """
     _stdout_to_stderr()
+    if quiet:
+        _silence_chatter()
     try:
         if apply_compat:
             from gymlink_envserver.osim import compat
@@ -61,6 +70,22 @@ def _stdout_to_stderr() -> None:
         os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):
         pass  # no real file descriptors (e.g. captured by a test runner): nothing to protect
+
+
+def _silence_chatter() -> None:
+    """Drops Python-level output and lowers OpenSim's log level to warnings (see :func:`main`)."""
+    import importlib.util
+    import os
+    import sys
+    import warnings
+
+    devnull = open(os.devnull, "w")  # kept open for the life of this process
+    sys.stdout = sys.stderr = devnull
+    warnings.simplefilter("ignore")
+    if importlib.util.find_spec("opensim") is not None:
+        import opensim
+
+        opensim.Logger.setLevelString("warn")
 
 
 class _Runner:
@@ -124,14 +149,16 @@ class WorkerHandle:
         observation: ``"flat"`` or ``"dict"``.
         timeout: Seconds to wait for any answer (start-up included) before declaring the worker dead.
         apply_compat: Install :mod:`gymlink_envserver.osim.compat` in the worker first.
+        quiet: Keep the simulator's chatter (OpenSim's info log, the env's prints) out of the server's log.
     """
 
-    def __init__(self, factory: str, kwargs: dict, observation: str, timeout: float, apply_compat: bool) -> None:
+    def __init__(self, factory: str, kwargs: dict, observation: str, timeout: float, apply_compat: bool,
+                 quiet: bool = False) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self.factory = factory
         self.timeout = timeout
-        self.process = context.Process(target=main, args=(child, factory, kwargs, observation, apply_compat),
+        self.process = context.Process(target=main, args=(child, factory, kwargs, observation, apply_compat, quiet),
                                        name=f"gymlink-osim-{factory}", daemon=True)
         self.process.start()
         child.close()

@@ -15,6 +15,7 @@ import io.gymlink.train.Trainer;
 import io.gymlink.train.Versions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -104,6 +105,12 @@ public final class TrainCommand implements Callable<Integer> {
           + " total), on the env server the run used unless --server is given; outputs go to DIR.")
   Path resume;
 
+  @Option(names = "--print-config",
+      description = "Print the resolved config (every key, after all layers) as JSON on stdout and exit, without"
+          + " training or starting an env server; e.g. for running the same config elsewhere (bin/bench-learning"
+          + " --sb3 does).")
+  boolean printConfig;
+
   @Mixin
   EnvServerOptions serverOptions;
 
@@ -112,6 +119,10 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Checkpoint checkpoint = resume == null ? null : loadCheckpoint();
     RunConfig config = checkpoint == null ? resolveConfig() : resumedConfig(checkpoint);
+    if (printConfig) {
+      printJson(config, stdout);
+      return 0;
+    }
     String env = config.train().envId();
     Path runDir = resume != null ? resume : out != null ? out : defaultRunDir(env);
 
@@ -207,6 +218,15 @@ public final class TrainCommand implements Callable<Integer> {
       return resolved.config();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private static void printJson(RunConfig config, PrintWriter stdout) {
+    try {
+      stdout.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config.toMap()));
+      stdout.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the config as JSON: " + e.getMessage(), e);
     }
   }
 

@@ -50,7 +50,10 @@ public final class GrpcErrors {
       case PERMISSION_DENIED:
         return new UnknownEnvironmentException(serverText, cause);
       case FAILED_PRECONDITION:
-        return new ResetNeededException(serverText, cause);
+        // On make: the env needs a Python package the server lacks (the message names it and the extra).
+        return call.operation().equals("make")
+            ? new EnvServerException(serverText, cause)
+            : new ResetNeededException(serverText, cause);
       case RESOURCE_EXHAUSTED:
         return new TooManyInstancesException(serverText, cause);
       case UNIMPLEMENTED:

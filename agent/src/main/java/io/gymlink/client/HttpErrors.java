@@ -68,6 +68,7 @@ final class HttpErrors {
       case "UnsupportedSpace":
         return new UnsupportedSpaceException(message);
       case "EnvironmentFailed":
+      case "DependencyMissing":
         return new EnvServerException(message);
       default:
         // InvalidArgument, and the grader's refusals (token, version): the request itself is wrong.

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gymlink.testing.PythonEnvServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,6 +125,22 @@ class TrainAndEvalCommandTest {
     assertEquals(1, run.exitCode());
     assertEquals("gymlink train: error: DDPG needs a Box action space, but 'CartPole-v1' has Discrete(2)",
         run.err().strip());
+  }
+
+  @Test
+  void train_printConfig_printsTheResolvedConfigAsJsonWithoutAServer() throws Exception {
+    // An address nothing listens on: --print-config must not connect anywhere.
+    Run run = gymlink(args("train", "--env", "LunarLanderContinuous-v3", "--algo", "td3", "--set", "batchSize=64",
+        "--seed", "7", "--print-config", "--server", "127.0.0.1:1"));
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode config = new ObjectMapper().readTree(run.out());
+    assertEquals("LunarLanderContinuous-v3", config.get("envId").asText());
+    assertEquals("td3", config.get("algo").asText());
+    assertEquals(64, config.get("batchSize").asInt());
+    assertEquals(7, config.get("seed").asInt());
+    assertEquals(0.98, config.get("gamma").asDouble());
+    assertTrue(config.get("twinCritics").asBoolean());
+    assertEquals("[400,300]", config.get("netArch").toString());
   }
 
   @Test

@@ -38,6 +38,7 @@ class GrpcErrorsTest {
         Arguments.of(Status.Code.NOT_FOUND, "step", InstanceNotFoundException.class),
         Arguments.of(Status.Code.PERMISSION_DENIED, "make", UnknownEnvironmentException.class),
         Arguments.of(Status.Code.FAILED_PRECONDITION, "step", ResetNeededException.class),
+        Arguments.of(Status.Code.FAILED_PRECONDITION, "make", EnvServerException.class),
         Arguments.of(Status.Code.RESOURCE_EXHAUSTED, "make", TooManyInstancesException.class),
         Arguments.of(Status.Code.UNIMPLEMENTED, "make", UnsupportedSpaceException.class),
         Arguments.of(Status.Code.INTERNAL, "step", EnvServerException.class),

@@ -36,6 +36,9 @@ class HttpErrorsTest {
         map(404, "{\"message\": \"m\", \"type\": \"EnvironmentNotAllowed\"}"));
     assertInstanceOf(InvalidArgumentException.class, map(401, "{\"message\": \"m\", \"type\": \"GraderRefused\"}"));
     assertEquals("m", map(400, "{\"message\": \"m\", \"type\": \"EnvironmentFailed\"}").getMessage());
+    EnvException missing = map(400, "{\"message\": \"m\", \"type\": \"DependencyMissing\"}");
+    assertEquals(EnvServerException.class, missing.getClass());
+    assertEquals("m", missing.getMessage());
   }
 
   @Test

@@ -10,8 +10,11 @@ import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigResolverTest {
 
@@ -42,10 +45,45 @@ class ConfigResolverTest {
 
   @Test
   void envWithoutPreset_getsDefaultSection() {
-    ConfigResolver.Resolved resolved = resolver.resolve("HalfCheetah-v5", null, Map.of());
+    ConfigResolver.Resolved resolved = resolver.resolve("InvertedPendulum-v5", null, Map.of());
     assertEquals(0.99, resolved.config().td3().gamma());
     assertEquals(100_000, resolved.config().train().totalTimesteps());
-    assertTrue(resolved.layers().stream().noneMatch(l -> l.contains("HalfCheetah")), resolved.layers().toString());
+    assertTrue(resolved.layers().stream().noneMatch(l -> l.contains("InvertedPendulum")),
+        resolved.layers().toString());
+  }
+
+  /** The issue-10 suite: every env has a preset in both files, and each resolves to a valid config. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"ddpg", "td3"})
+  void presets_coverTheContinuousControlSuite_andResolve(String algo) {
+    ConfigResolver presets = ConfigResolver.withBundledPresets(algo);
+    Set<String> suite = Set.of("Pendulum-v1", "MountainCarContinuous-v0", "LunarLanderContinuous-v3",
+        "BipedalWalker-v3", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5");
+    assertTrue(presets.presetEnvIds().containsAll(suite), presets.presetEnvIds().toString());
+    for (String env : presets.presetEnvIds()) {
+      ConfigResolver.Resolved resolved = presets.resolve(env, null, Map.of());
+      RunConfig config = resolved.config();
+      assertTrue(resolved.layers().stream().anyMatch(l -> l.endsWith("section '" + env + "'")), env);
+      assertEquals(algo, config.train().algo(), env);
+      assertEquals(algo.equals("td3"), config.td3().twinCritics(), env);
+      assertEquals(algo.equals("td3") ? 2 : 1, config.td3().policyDelay(), env);
+      assertEquals(List.of(400, 300), config.td3().netArch(), env);
+    }
+  }
+
+  @Test
+  void lunarLanderAndMujocoPresets_areRlZoos() {
+    RunConfig lunar = resolver.resolve("LunarLanderContinuous-v3", null, Map.of()).config();
+    assertEquals(300_000, lunar.train().totalTimesteps());
+    assertEquals(0.98, lunar.td3().gamma());
+    assertEquals(200_000, lunar.offPolicy().bufferSize());
+    assertEquals(10_000, lunar.offPolicy().learningStarts());
+    RunConfig cheetah = ConfigResolver.withBundledPresets("td3").resolve("HalfCheetah-v5", null, Map.of()).config();
+    assertEquals(1_000_000, cheetah.train().totalTimesteps());
+    assertEquals(0.99, cheetah.td3().gamma());
+    assertEquals(1_000_000, cheetah.offPolicy().bufferSize());
+    assertEquals(10_000, cheetah.offPolicy().learningStarts());
+    assertEquals(0.2, cheetah.td3().targetPolicyNoise());
   }
 
   @Test
