@@ -103,8 +103,8 @@ class BatchStepper:
         return list(zip(instances, results, strict=True))
 
     def close(self) -> None:
-        """Stops the pool after the steps in progress."""
-        self._pool.shutdown(wait=True)
+        """Stops the pool without waiting: a step stuck in an environment must not hold up the server's stop."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _step_all(self, instances: list[Instance], actions: list[Any], autoreset: bool) -> list[BatchResult]:
         futures: dict[int, Future[BatchResult]] = {}

@@ -107,7 +107,7 @@ public record ServerTargets(List<Entry> entries) {
         resolver.resolve(entry.host()).stream()
             .map(InetAddress::getHostAddress)
             .sorted(Comparator.naturalOrder())
-            .forEach(address -> endpoints.add(new Endpoint(address, entry.port(), entry.text())));
+            .forEach(address -> endpoints.add(new Endpoint(address, entry.port(), entry.text(), entry.host())));
       } catch (UnknownHostException e) {
         failures.add(entry.text() + ": cannot resolve '" + entry.host() + "' (" + e.getMessage() + ")");
       }
