@@ -71,11 +71,11 @@ final class Placement {
     baseSeed = seed;
   }
 
-  /** Makes every sub-environment: sub-environment i on usable server {@code i mod S}. */
+  /** Makes every sub-environment, without a reset (the vector env's first reset follows): env i on server i mod S. */
   void placeAll() {
     List<ServerLink> usable = fleet.usable();
     for (SubEnv env : envs) {
-      make(env, usable.get(env.index % usable.size()), null);
+      make(env, usable.get(env.index % usable.size()), null, false);
     }
   }
 
@@ -97,7 +97,7 @@ final class Placement {
       if (target == null) {
         return;
       }
-      make(env, target, env.resetting ? env.resetSeed : nextSeed(env));
+      make(env, target, env.resetting ? env.resetSeed : nextSeed(env), true);
     }
   }
 
@@ -197,7 +197,7 @@ final class Placement {
     SubEnv.Move move = new SubEnv.Move(to);
     env.move = move;
     AsyncSession session = to.session();
-    makeAndReset(session, nextSeed(env), made -> {
+    makeAndReset(session, nextSeed(env), true, made -> {
       if (env.move != move) {
         closeQuietly(to, made);
         return;
@@ -218,14 +218,14 @@ final class Placement {
     });
   }
 
-  private void make(SubEnv env, ServerLink link, Long seed) {
+  private void make(SubEnv env, ServerLink link, Long seed, boolean reset) {
     long epoch = ++env.epoch;
     boolean forReset = env.resetting;
     env.state = SubEnv.State.MAKING;
     env.link = link;
     env.instance = null;
     AsyncSession session = link.session();
-    makeAndReset(session, seed, made -> {
+    makeAndReset(session, seed, reset, made -> {
       if (env.epoch != epoch) {
         closeQuietly(link, made);
         return;
@@ -247,25 +247,27 @@ final class Placement {
       } else if (checkSpaces(env, made.instance())) {
         env.instance = made.instance();
         env.state = SubEnv.State.LIVE;
-        sink.made(env, firstObservation(made), forReset);
+        if (reset) {
+          sink.made(env, firstObservation(made), forReset);
+        }
       }
     });
   }
 
   /**
-   * Makes an instance on {@code session} and resets it; the outcome (failure included) arrives as an event. The
-   * reset is sent from the vector env's thread too (an answer's callback runs on the transport thread, and one
-   * thread sends on a session, so that its requests and the answers it waits for stay in the same order).
+   * Makes an instance on {@code session} and, if asked, resets it; the outcome (failure included) arrives as an
+   * event. The reset is sent from the vector env's thread too (an answer's callback runs on the transport thread,
+   * and one thread sends on a session, so that its requests and the answers it waits for stay in the same order).
    */
-  private void makeAndReset(AsyncSession session, Long seed, Consumer<Made> then) {
+  private void makeAndReset(AsyncSession session, Long seed, boolean reset, Consumer<Made> then) {
     session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps()).whenComplete((instance, error) ->
         post.accept(() -> {
-          if (error != null) {
-            then.accept(new Made(null, null, unwrap(error)));
+          if (error != null || !reset) {
+            then.accept(new Made(instance, null, unwrap(error)));
             return;
           }
-          session.reset(instance, seed).whenComplete((reset, failure) ->
-              post.accept(() -> then.accept(new Made(instance, reset, unwrap(failure)))));
+          session.reset(instance, seed).whenComplete((answer, failure) ->
+              post.accept(() -> then.accept(new Made(instance, answer, unwrap(failure)))));
         }));
   }
 
