@@ -2,19 +2,12 @@ package io.gymlink.vector;
 
 import io.gymlink.client.AsyncSession;
 import io.gymlink.client.ClientConfig;
-import io.gymlink.client.RemoteInstance;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.EnvServerUnavailableException;
 import io.gymlink.env.TooManyInstancesException;
-import io.gymlink.env.UnsupportedSpaceException;
-import io.gymlink.env.spaces.BoxSpace;
-import io.gymlink.env.spaces.Space;
-import io.gymlink.proto.v1.SessionResponse;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,47 +16,31 @@ import org.slf4j.LoggerFactory;
  * ones on the least-loaded live server, and when a server comes up moves some there, each at the end of an episode
  * (an instance is prepared on the new server beforehand, so the move costs no round trip and no transition).
  *
- * <p>Only the vector env's thread calls it; answers come back through {@code post}.
+ * <p>Only the vector env's thread calls it; answers come back as events of its {@link EventLoop}.
  */
 final class Placement {
 
-  /** What the vector env does with the outcomes. */
-  interface Sink {
-    /** A (re-)made instance of {@code env} started an episode with {@code firstObservation}. */
+  /** Told when a (re-)made instance of {@code env} started an episode with {@code firstObservation}. */
+  interface MadeListener {
     void made(SubEnv env, float[] firstObservation, boolean seededForReset);
-
-    /** Something no retry can fix (e.g. the server refuses the environment): the vector env stops with it. */
-    void fatal(RuntimeException error);
   }
 
   private static final Logger log = LoggerFactory.getLogger(RemoteVectorEnv.class);
 
   private final SubEnv[] envs;
   private final ServerFleet fleet;
-  private final RemoteVectorConfig config;
-  private final Consumer<Runnable> post;
-  private final Sink sink;
-  private BoxSpace observationSpace;
-  private BoxSpace actionSpace;
+  private final EventLoop loop;
+  private final InstanceMaker maker;
+  private final MadeListener listener;
   private Long baseSeed;
   private boolean running;
 
-  private record Made(RemoteInstance instance, SessionResponse reset, Throwable error) {}
-
-  Placement(SubEnv[] envs, ServerFleet fleet, RemoteVectorConfig config, Consumer<Runnable> post, Sink sink) {
+  Placement(SubEnv[] envs, ServerFleet fleet, EventLoop loop, InstanceMaker maker, MadeListener listener) {
     this.envs = envs;
     this.fleet = fleet;
-    this.config = config;
-    this.post = post;
-    this.sink = sink;
-  }
-
-  BoxSpace observationSpace() {
-    return observationSpace;
-  }
-
-  BoxSpace actionSpace() {
-    return actionSpace;
+    this.loop = loop;
+    this.maker = maker;
+    this.listener = listener;
   }
 
   /** The seed of the last vector reset; re-made instances get seeds derived from it. */
@@ -90,7 +67,7 @@ final class Placement {
       if (move != null && move.ready() && move.link.usable()) {
         adopt(env, move);
         env.state = SubEnv.State.LIVE;
-        sink.made(env, move.firstObservation, false);
+        listener.made(env, move.firstObservation, false);
         continue;
       }
       ServerLink target = leastLoaded();
@@ -197,15 +174,15 @@ final class Placement {
     SubEnv.Move move = new SubEnv.Move(to);
     env.move = move;
     AsyncSession session = to.session();
-    makeAndReset(session, nextSeed(env), true, made -> {
+    maker.make(session, nextSeed(env), true, made -> {
       if (env.move != move) {
-        closeQuietly(to, made);
+        made.closeOn(to);
         return;
       }
       Throwable failure = made.error();
       if (failure != null) {
         env.move = null;
-        closeQuietly(to, made);
+        made.closeOn(to);
         if (failure instanceof EnvServerUnavailableException) {
           serverLost(to, session, ServerFleet.oneLine(failure));
         } else {
@@ -214,7 +191,7 @@ final class Placement {
         return;
       }
       move.instance = made.instance();
-      move.firstObservation = firstObservation(made);
+      move.firstObservation = made.firstObservation();
     });
   }
 
@@ -225,9 +202,9 @@ final class Placement {
     env.link = link;
     env.instance = null;
     AsyncSession session = link.session();
-    makeAndReset(session, seed, reset, made -> {
+    maker.make(session, seed, reset, made -> {
       if (env.epoch != epoch) {
-        closeQuietly(link, made);
+        made.closeOn(link);
         return;
       }
       Throwable failure = made.error();
@@ -241,59 +218,17 @@ final class Placement {
             env);
         placeLost();
       } else if (failure != null) {
-        closeQuietly(link, made);
-        sink.fatal(failure instanceof EnvException e ? e : new EnvServerException("cannot make " + env + ": "
+        made.closeOn(link);
+        loop.fail(failure instanceof EnvException e ? e : new EnvServerException("cannot make " + env + ": "
             + failure.getMessage(), failure));
-      } else if (checkSpaces(env, made.instance())) {
+      } else if (maker.fits(env, made.instance())) {
         env.instance = made.instance();
         env.state = SubEnv.State.LIVE;
         if (reset) {
-          sink.made(env, firstObservation(made), forReset);
+          listener.made(env, made.firstObservation(), forReset);
         }
       }
     });
-  }
-
-  /**
-   * Makes an instance on {@code session} and, if asked, resets it; the outcome (failure included) arrives as an
-   * event. The reset is sent from the vector env's thread too (an answer's callback runs on the transport thread,
-   * and one thread sends on a session, so that its requests and the answers it waits for stay in the same order).
-   */
-  private void makeAndReset(AsyncSession session, Long seed, boolean reset, Consumer<Made> then) {
-    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps()).whenComplete((instance, error) ->
-        post.accept(() -> {
-          if (error != null || !reset) {
-            then.accept(new Made(instance, null, unwrap(error)));
-            return;
-          }
-          session.reset(instance, seed).whenComplete((answer, failure) ->
-              post.accept(() -> then.accept(new Made(instance, answer, unwrap(failure)))));
-        }));
-  }
-
-  private boolean checkSpaces(SubEnv env, RemoteInstance instance) {
-    if (observationSpace == null) {
-      observationSpace = box("observation", instance.observationSpace());
-      actionSpace = box("action", instance.actionSpace());
-      if (observationSpace == null || actionSpace == null) {
-        return false;
-      }
-    } else if (!observationSpace.equals(instance.observationSpace()) || !actionSpace.equals(instance.actionSpace())) {
-      sink.fatal(new EnvServerException(env + " has spaces " + instance.observationSpace() + ", "
-          + instance.actionSpace() + "; expected those of the others: " + observationSpace + ", " + actionSpace
-          + " (are the servers running different versions of '" + config.envId() + "'?)"));
-      return false;
-    }
-    return true;
-  }
-
-  private BoxSpace box(String what, Space space) {
-    if (space instanceof BoxSpace box) {
-      return box;
-    }
-    sink.fatal(new UnsupportedSpaceException("a vector env needs a Box " + what + " space, but '" + config.envId()
-        + "' has " + space));
-    return null;
   }
 
   private void detach(SubEnv env, String reason) {
@@ -342,19 +277,5 @@ final class Placement {
   private Long nextSeed(SubEnv env) {
     env.generation++;
     return baseSeed == null ? null : baseSeed + env.index + (long) envs.length * env.generation;
-  }
-
-  private static float[] firstObservation(Made made) {
-    return made.instance().decodeReset(made.reset().getReset()).observation().asBox().data();
-  }
-
-  private static void closeQuietly(ServerLink link, Made made) {
-    if (made.instance() != null && link.state() == ServerLink.State.LIVE) {
-      link.session().close(made.instance());
-    }
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 }

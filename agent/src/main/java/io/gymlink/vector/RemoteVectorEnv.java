@@ -1,14 +1,11 @@
 package io.gymlink.vector;
 
 import io.gymlink.client.AsyncSession;
-import io.gymlink.client.ClientConfig;
 import io.gymlink.client.ProtoCodec;
 import io.gymlink.client.RemoteInstance;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.EnvServerUnavailableException;
-import io.gymlink.env.InvalidActionException;
-import io.gymlink.env.StepResult;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.proto.v1.StepBatchResponse;
@@ -20,11 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,35 +38,26 @@ import org.slf4j.LoggerFactory;
 public final class RemoteVectorEnv implements VectorEnv {
 
   private static final Logger log = LoggerFactory.getLogger(RemoteVectorEnv.class);
-  /** Longest wait for an event before the housekeeping (deadlines, retries, re-resolution) runs again. */
-  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final RemoteVectorConfig config;
   private final ServerFleet fleet;
   private final SubEnv[] envs;
+  private final InstanceMaker maker;
   private final Placement placement;
-  private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final EventLoop loop;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
-  private RuntimeException fatal;
   private boolean closed;
 
   private RemoteVectorEnv(ServerTargets targets, RemoteVectorConfig config, HostResolver resolver,
       ChannelFactory channels) {
     this.config = config;
-    this.fleet = new ServerFleet(targets, config, resolver, channels, events::add, System::nanoTime);
+    this.loop = new EventLoop(config.serverLostTimeout());
+    this.fleet = new ServerFleet(targets, config, resolver, channels, loop::post, System::nanoTime);
     this.envs = new SubEnv[config.numEnvs()];
     Arrays.setAll(envs, SubEnv::new);
-    this.placement = new Placement(envs, fleet, config, events::add, new Placement.Sink() {
-      @Override
-      public void made(SubEnv env, float[] firstObservation, boolean seededForReset) {
-        onMade(env, firstObservation, seededForReset);
-      }
-
-      @Override
-      public void fatal(RuntimeException error) {
-        fatal = fatal == null ? error : fatal;
-      }
-    });
+    this.maker = new InstanceMaker(config, loop);
+    this.placement = new Placement(envs, fleet, loop, maker, this::onMade);
+    loop.watch(fleet, placement::longestLost);
   }
 
   /** Connects to the servers over plaintext channels, resolving names with the system's resolver. */
@@ -102,13 +86,13 @@ public final class RemoteVectorEnv implements VectorEnv {
 
   private void start(ServerTargets targets) {
     fleet.start();
-    await(fleet::allContacted, false);
+    loop.await(fleet::allContacted, false);
     if (fleet.usable().isEmpty()) {
       throw new EnvServerUnavailableException("cannot reach any env server of " + targets + " ("
           + fleet.describeDown() + ") — are they running?");
     }
     placement.placeAll();
-    await(() -> Arrays.stream(envs).allMatch(e -> e.state == SubEnv.State.LIVE), true);
+    loop.await(() -> Arrays.stream(envs).allMatch(e -> e.state == SubEnv.State.LIVE), true);
     fleet.listen(placement::serverUp);
     placement.running();
     Map<String, Long> spread = Arrays.stream(envs).collect(Collectors.groupingBy(e -> e.link.toString(),
@@ -123,18 +107,18 @@ public final class RemoteVectorEnv implements VectorEnv {
 
   @Override
   public BoxSpace singleObservationSpace() {
-    return placement.observationSpace();
+    return maker.observationSpace();
   }
 
   @Override
   public BoxSpace singleActionSpace() {
-    return placement.actionSpace();
+    return maker.actionSpace();
   }
 
   @Override
   public BoxValue reset(Long seed) {
     checkOpen();
-    await(() -> outstanding() == 0, true);
+    loop.await(() -> outstanding() == 0, true);
     ready.clear();
     placement.seed(seed);
     for (SubEnv env : envs) {
@@ -150,7 +134,7 @@ public final class RemoteVectorEnv implements VectorEnv {
       }
     }
     placement.placeLost();
-    await(() -> Arrays.stream(envs).noneMatch(e -> e.resetting), true);
+    loop.await(() -> Arrays.stream(envs).noneMatch(e -> e.resetting), true);
     int dim = singleObservationSpace().size();
     float[] observations = new float[envs.length * dim];
     for (SubEnv env : envs) {
@@ -174,7 +158,11 @@ public final class RemoteVectorEnv implements VectorEnv {
   @Override
   public void send(BoxValue actions, int[] envIds) {
     checkOpen();
-    float[][] rows = checkActions(actions, envIds);
+    boolean[] busy = new boolean[envs.length];
+    for (SubEnv env : envs) {
+      busy[env.index] = env.sent;
+    }
+    float[][] rows = ActionRows.split(actions, envIds, singleActionSpace(), busy, config.envId());
     Map<ServerLink, List<SubEnv>> batches = new LinkedHashMap<>();
     Map<SubEnv, Value> encoded = new LinkedHashMap<>();
     for (int k = 0; k < envIds.length; k++) {
@@ -204,36 +192,9 @@ public final class RemoteVectorEnv implements VectorEnv {
   }
 
   private List<Row> collect(int wanted) {
-    await(() -> ready.size() >= wanted, true);
+    loop.await(() -> ready.size() >= wanted, true);
     List<Row> rows = new ArrayList<>(ready);
     ready.clear();
-    return rows;
-  }
-
-  private float[][] checkActions(BoxValue actions, int[] envIds) {
-    BoxSpace space = singleActionSpace();
-    int dim = space.size();
-    if (actions.data().length != envIds.length * dim) {
-      throw new IllegalArgumentException("actions for " + envIds.length + " envs must hold " + envIds.length * dim
-          + " floats (shape [" + envIds.length + ", " + dim + "]), got " + actions.data().length);
-    }
-    float[][] rows = new float[envIds.length][];
-    boolean[] seen = new boolean[envs.length];
-    for (int k = 0; k < envIds.length; k++) {
-      int id = envIds[k];
-      if (id < 0 || id >= envs.length) {
-        throw new IllegalArgumentException("env id " + id + " is out of range [0, " + envs.length + ")");
-      }
-      if (seen[id] || envs[id].sent) {
-        throw new IllegalArgumentException("env " + id + " was already sent an action and has not answered yet");
-      }
-      seen[id] = true;
-      rows[k] = Arrays.copyOfRange(actions.data(), k * dim, (k + 1) * dim);
-      String problem = space.check(new BoxValue(rows[k], space.shape()));
-      if (problem != null) {
-        throw new InvalidActionException("action for '" + config.envId() + "' (env " + id + ") " + problem);
-      }
-    }
     return rows;
   }
 
@@ -241,7 +202,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     AsyncSession session = link.session();
     long[] epochs = members.stream().mapToLong(e -> e.epoch).toArray();
     List<RemoteInstance> instances = members.stream().map(e -> e.instance).toList();
-    session.stepBatch(instances, actions, true, true).whenComplete((answer, error) -> events.add(
+    session.stepBatch(instances, actions, true, true).whenComplete((answer, error) -> loop.post(
         () -> onBatch(link, session, members, epochs, answer, error)));
   }
 
@@ -252,7 +213,7 @@ public final class RemoteVectorEnv implements VectorEnv {
       if (cause instanceof EnvServerUnavailableException) {
         placement.serverLost(link, session, ServerFleet.oneLine(cause));
       } else {
-        fatal = cause instanceof RuntimeException r ? r : new EnvServerException(cause.getMessage(), cause);
+        loop.fail(cause instanceof RuntimeException r ? r : new EnvServerException(cause.getMessage(), cause));
       }
       return;
     }
@@ -267,16 +228,10 @@ public final class RemoteVectorEnv implements VectorEnv {
 
   private void onStepped(SubEnv env, StepResponse response) {
     env.state = SubEnv.State.LIVE;
-    StepResult step = response.hasObservation() ? env.instance.decodeStep(response) : null;
-    Row row = step == null ? null : new Row(env.index, step.observation().asBox().data(), step.reward(),
-        step.terminated(), step.truncated(), null, false, step.info());
-    if (row != null && step.episodeOver()) {
-      row = new Row(row.envId(), row.observation(), row.reward(), row.terminated(), row.truncated(),
-          row.observation(), false, row.info());
-    }
+    Row row = response.hasObservation() ? Row.of(env.index, env.instance.decodeStep(response)) : null;
     if (row == null && !response.hasError()) {
-      fatal = new EnvServerException("env server at " + env.link + " answered step_batch for " + env
-          + " with neither an observation nor an error");
+      loop.fail(new EnvServerException("env server at " + env.link + " answered step_batch for " + env
+          + " with neither an observation nor an error"));
       return;
     }
     if (response.hasError()) {
@@ -299,7 +254,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     long epoch = env.epoch;
     ServerLink link = env.link;
     AsyncSession session = link.session();
-    session.reset(env.instance, env.resetSeed).whenComplete((answer, error) -> events.add(() -> {
+    session.reset(env.instance, env.resetSeed).whenComplete((answer, error) -> loop.post(() -> {
       if (env.epoch != epoch) {
         return;
       }
@@ -310,7 +265,7 @@ public final class RemoteVectorEnv implements VectorEnv {
         log.warn("{} raised in reset: {}; making it again", env, cause.getMessage());
         placement.lose(env, cause.getMessage());
       } else if (cause != null) {
-        fatal = cause instanceof RuntimeException r ? r : new EnvServerException(cause.getMessage(), cause);
+        loop.fail(cause instanceof RuntimeException r ? r : new EnvServerException(cause.getMessage(), cause));
       } else {
         onMade(env, env.instance.decodeReset(answer.getReset()).observation().asBox().data(), true);
       }
@@ -347,62 +302,11 @@ public final class RemoteVectorEnv implements VectorEnv {
     return count;
   }
 
-  /** Runs events and housekeeping until {@code done} holds; fails with a fatal error or a lost fleet. */
-  private void await(BooleanSupplier done, boolean giveUpWhenAllLost) {
-    try {
-      while (true) {
-        for (Runnable event = events.poll(); event != null; event = events.poll()) {
-          event.run();
-        }
-        if (fatal != null) {
-          throw fatal;
-        }
-        // Housekeeping on every pass, even when the answers are already in: deadlines, retries, re-resolution.
-        long now = System.nanoTime();
-        long next = fleet.tick(now);
-        if (giveUpWhenAllLost) {
-          checkLostTimeout(now);
-        }
-        if (done.getAsBoolean()) {
-          return;
-        }
-        Runnable event = events.poll(Math.max(0, Math.min(next - now, MAX_WAIT_NANOS)), TimeUnit.NANOSECONDS);
-        if (event != null) {
-          event.run();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EnvServerException("interrupted while waiting for env servers", e);
-    }
-  }
-
-  /** Gives up when no server has been reachable, or an env has found no server with room, for too long. */
-  private void checkLostTimeout(long now) {
-    long timeout = config.serverLostTimeout().toNanos();
-    String waited = ClientConfig.describe(config.serverLostTimeout());
-    if (fleet.usable().isEmpty() && now - fleet.lastLiveNanos() > timeout) {
-      fatal = new EnvServerUnavailableException("no env server reachable for " + waited + " ("
-          + fleet.describeDown() + "); giving up");
-    } else {
-      SubEnv stuck = placement.longestLost();
-      if (stuck != null && now - stuck.lostSinceNanos > timeout) {
-        fatal = new EnvServerUnavailableException("env " + stuck.index + " found no env server with room for "
-            + waited + " (" + stuck.lostReason + "); giving up");
-      }
-    }
-    if (fatal != null) {
-      throw fatal;
-    }
-  }
-
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the vector env is closed");
     }
-    if (fatal != null) {
-      throw fatal;
-    }
+    loop.rethrow();
   }
 
   /** Ends every session (the servers close their instances) and shuts the channels down. Idempotent. */

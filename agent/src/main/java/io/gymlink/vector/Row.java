@@ -1,5 +1,6 @@
 package io.gymlink.vector;
 
+import io.gymlink.env.StepResult;
 import java.util.Map;
 
 /**
@@ -17,6 +18,13 @@ import java.util.Map;
  */
 record Row(int envId, float[] observation, double reward, boolean terminated, boolean truncated,
     float[] finalObservation, boolean interrupted, Map<String, Object> info) {
+
+  /** The row of a step; an ended episode's observation is its true final one (the next one comes later). */
+  static Row of(int envId, StepResult step) {
+    float[] observation = step.observation().asBox().data();
+    return new Row(envId, observation, step.reward(), step.terminated(), step.truncated(),
+        step.episodeOver() ? observation : null, false, step.info());
+  }
 
   /** The row of a sub-environment whose episode was lost: truncated, no transition, a new first observation. */
   static Row interrupted(int envId, float[] firstObservation, String reason) {
