@@ -58,6 +58,12 @@ public final class EnvServerOptions {
           + " fails (lost servers are retried with backoff, their envs re-made elsewhere) (default: ${DEFAULT-VALUE}).")
   double serverLostTimeoutSeconds;
 
+  @Option(names = "--streams-per-server", paramLabel = "N", defaultValue = "1",
+      description = "Session streams per env server for vector envs (--num-envs): a server's envs are split over"
+          + " them, one batched request per stream per step, so that with --async a slow env holds up only the envs"
+          + " of its stream (default: ${DEFAULT-VALUE}: one batch per server per step).")
+  int streamsPerServer;
+
   @Option(names = "--verbose",
       description = "Log debug details (including the env server's own log) and print stack traces on errors.")
   boolean verbose;
@@ -89,6 +95,10 @@ public final class EnvServerOptions {
       throw new ParameterException(mixee.commandLine(), "--server-lost-timeout must be positive, got "
           + serverLostTimeoutSeconds);
     }
+    if (streamsPerServer < 1) {
+      throw new ParameterException(mixee.commandLine(), "--streams-per-server must be at least 1, got "
+          + streamsPerServer);
+    }
     if (server != null) {
       return connectTo(server, config);
     }
@@ -104,8 +114,8 @@ public final class EnvServerOptions {
       EnvFactory factory = EnvFactories.forServer(local.target(), config);
       // On Ctrl-C the shutdown hook then ends our sessions first, so the server need not wait out its grace period.
       local.closeBeforeStopping(factory);
-      return new ServerConnection(factory, local, ServerTargets.parse(local.target()), config,
-          seconds(serverLostTimeoutSeconds), ChannelFactory.plaintext());
+      return new ServerConnection(factory, local, ServerTargets.parse(local.target()), vectorSettings(config),
+          ChannelFactory.plaintext());
     } catch (RuntimeException e) {
       local.close();
       throw e;
@@ -124,7 +134,7 @@ public final class EnvServerOptions {
       }
       ServerTargets targets = ServerTargets.parse(servers);
       return new ServerConnection(singleEnvFactory(targets.entries().get(0), config), null, targets,
-          config, seconds(serverLostTimeoutSeconds), ChannelFactory.plaintext());
+          vectorSettings(config), ChannelFactory.plaintext());
     } catch (InvalidArgumentException e) {
       throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
     }
@@ -137,6 +147,10 @@ public final class EnvServerOptions {
     }
     return new GrpcEnvFactory(NettyChannelBuilder.forTarget(first.text()).usePlaintext()
         .maxInboundMessageSize(64 << 20).build(), first.text(), config);
+  }
+
+  private VectorSettings vectorSettings(ClientConfig config) {
+    return new VectorSettings(config, seconds(serverLostTimeoutSeconds), streamsPerServer);
   }
 
   private static Duration seconds(double seconds) {

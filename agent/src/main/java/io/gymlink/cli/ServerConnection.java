@@ -1,16 +1,13 @@
 package io.gymlink.cli;
 
-import io.gymlink.client.ClientConfig;
 import io.gymlink.client.EnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.vector.ChannelFactory;
 import io.gymlink.vector.HostResolver;
-import io.gymlink.vector.RemoteVectorConfig;
 import io.gymlink.vector.RemoteVectorEnv;
 import io.gymlink.vector.ServerTargets;
 import io.gymlink.vector.SyncVectorEnv;
 import io.gymlink.vector.VectorEnv;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +20,15 @@ import java.util.Map;
  * @param factory makes single environments (evaluation, rollout) on the first server
  * @param localServer the server this command started, or {@code null} for servers given with --server
  * @param targets every gRPC server for vector envs, or {@code null} for a gym-http-api server (no batched step)
- * @param client deadlines of vector envs' requests
- * @param serverLostTimeout how long vector envs retry when no server at all can be reached
+ * @param vector deadlines, fault and stream settings of vector envs
  * @param channels opens the channels of vector envs (plaintext, or with the command's credentials)
  */
 public record ServerConnection(EnvFactory factory, LocalEnvServer localServer, ServerTargets targets,
-    ClientConfig client, Duration serverLostTimeout, ChannelFactory channels) implements AutoCloseable {
+    VectorSettings vector, ChannelFactory channels) implements AutoCloseable {
 
   /** A connection to one server whose vector envs step its instances one by one (the gym-http-api transport). */
   public ServerConnection(EnvFactory factory, LocalEnvServer localServer) {
-    this(factory, localServer, null, ClientConfig.defaults(), RemoteVectorConfig.DEFAULT_SERVER_LOST_TIMEOUT,
-        ChannelFactory.plaintext());
+    this(factory, localServer, null, VectorSettings.defaults(), ChannelFactory.plaintext());
   }
 
   /** Where the environments live, for messages: {@code 127.0.0.1:PORT (local env server)} or the addresses. */
@@ -57,10 +52,8 @@ public record ServerConnection(EnvFactory factory, LocalEnvServer localServer, S
     if (targets == null) {
       return syncOverFactory(envId, numEnvs, maxEpisodeSteps);
     }
-    RemoteVectorConfig config = RemoteVectorConfig.of(envId, numEnvs).withMake(Map.of(), maxEpisodeSteps)
-        .withClient(client).withFaults(serverLostTimeout, RemoteVectorConfig.DEFAULT_RETRY_INITIAL,
-            RemoteVectorConfig.DEFAULT_RETRY_MAX);
-    return RemoteVectorEnv.connect(targets, config, HostResolver.system(), channels);
+    return RemoteVectorEnv.connect(targets, vector.configFor(envId, numEnvs, maxEpisodeSteps), HostResolver.system(),
+        channels);
   }
 
   private VectorEnv syncOverFactory(String envId, int numEnvs, Integer maxEpisodeSteps) {

@@ -24,10 +24,10 @@ final class InstanceMaker {
       return instance.decodeReset(reset.getReset()).observation().asBox().data();
     }
 
-    /** Closes the instance made, if any, when its server is still up (a failed reset left it behind). */
-    void closeOn(ServerLink link) {
-      if (instance != null && link.state() == ServerLink.State.LIVE) {
-        link.session().close(instance);
+    /** Closes the instance made, if any, when its stream still works (a failed reset left it behind). */
+    void closeOn(AsyncSession session) {
+      if (instance != null && session.isUsable()) {
+        session.close(instance);
       }
     }
   }

@@ -80,8 +80,8 @@ final class Placement {
 
   /** {@code env}'s instance is gone (it raised): closes it and makes another. */
   void lose(SubEnv env, String reason) {
-    if (env.instance != null && env.link.state() == ServerLink.State.LIVE) {
-      env.link.session().close(env.instance);
+    if (env.instance != null && env.session.isUsable()) {
+      env.session.close(env.instance);
     }
     detach(env, reason);
     placeLost();
@@ -92,7 +92,7 @@ final class Placement {
    * and made again on live servers; the server is retried with backoff. Ignored for a session already replaced.
    */
   void serverLost(ServerLink link, AsyncSession session, String reason) {
-    if (link.state() != ServerLink.State.LIVE || link.session() != session) {
+    if (!link.owns(session)) {
       return;
     }
     fleet.markDown(link, reason);
@@ -133,7 +133,7 @@ final class Placement {
       return null;
     }
     env.move = null;
-    env.link.session().close(env.instance);
+    env.session.close(env.instance);
     adopt(env, move);
     return move.firstObservation;
   }
@@ -171,18 +171,18 @@ final class Placement {
   }
 
   private void prepareMove(SubEnv env, ServerLink to) {
-    SubEnv.Move move = new SubEnv.Move(to);
+    AsyncSession session = quietestStream(to);
+    SubEnv.Move move = new SubEnv.Move(to, session);
     env.move = move;
-    AsyncSession session = to.session();
     maker.make(session, nextSeed(env), true, made -> {
       if (env.move != move) {
-        made.closeOn(to);
+        made.closeOn(session);
         return;
       }
       Throwable failure = made.error();
       if (failure != null) {
         env.move = null;
-        made.closeOn(to);
+        made.closeOn(session);
         if (failure instanceof EnvServerUnavailableException) {
           serverLost(to, session, ServerFleet.oneLine(failure));
         } else {
@@ -201,10 +201,11 @@ final class Placement {
     env.state = SubEnv.State.MAKING;
     env.link = link;
     env.instance = null;
-    AsyncSession session = link.session();
+    AsyncSession session = quietestStream(link);
+    env.session = session;
     maker.make(session, seed, reset, made -> {
       if (env.epoch != epoch) {
-        made.closeOn(link);
+        made.closeOn(session);
         return;
       }
       Throwable failure = made.error();
@@ -218,7 +219,7 @@ final class Placement {
             env);
         placeLost();
       } else if (failure != null) {
-        made.closeOn(link);
+        made.closeOn(session);
         loop.fail(failure instanceof EnvException e ? e : new EnvServerException("cannot make " + env + ": "
             + failure.getMessage(), failure));
       } else if (maker.fits(env, made.instance())) {
@@ -238,6 +239,7 @@ final class Placement {
     env.epoch++;
     env.instance = null;
     env.link = null;
+    env.session = null;
     env.state = SubEnv.State.LOST;
     env.lostReason = reason;
   }
@@ -245,6 +247,7 @@ final class Placement {
   private void adopt(SubEnv env, SubEnv.Move move) {
     env.instance = move.instance;
     env.link = move.link;
+    env.session = move.session;
     env.generation++;
   }
 
@@ -262,6 +265,17 @@ final class Placement {
   private ServerLink leastLoaded() {
     return fleet.usable().stream().filter(link -> load(link) < link.capacity())
         .min(Comparator.comparingInt(this::load)).orElse(null);
+  }
+
+  /** The stream of {@code link} with the fewest sub-environments. */
+  private AsyncSession quietestStream(ServerLink link) {
+    return link.sessions().stream().min(Comparator.comparingInt(session -> {
+      int count = 0;
+      for (SubEnv env : envs) {
+        count += env.streamOn() == session ? 1 : 0;
+      }
+      return count;
+    })).orElseThrow();
   }
 
   private int load(ServerLink link) {

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param retryInitial first wait before retrying a lost server; doubles per failed retry (default 1 s)
  * @param retryMax longest wait between retries of a lost server (default 60 s)
  * @param reresolveInterval how often {@code dns:///} names are resolved again to find new servers (default 30 s)
+ * @param streamsPerServer session streams per server (default 1): a server's envs are split over them, one batch per
+ *     stream per vector step, so that with {@link VectorEnv#recv} a slow env holds up only the envs of its stream
  */
 public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int numEnvs,
     ClientConfig client, Duration serverLostTimeout, Duration retryInitial, Duration retryMax,
-    Duration reresolveInterval) {
+    Duration reresolveInterval, int streamsPerServer) {
 
   /** Default of {@link #serverLostTimeout}. */
   public static final Duration DEFAULT_SERVER_LOST_TIMEOUT = Duration.ofMinutes(5);
@@ -49,6 +51,9 @@ public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integ
     positive(retryInitial, "retryInitial");
     positive(retryMax, "retryMax");
     positive(reresolveInterval, "reresolveInterval");
+    if (streamsPerServer < 1) {
+      throw new IllegalArgumentException("streamsPerServer must be at least 1, got " + streamsPerServer);
+    }
     if (retryMax.compareTo(retryInitial) < 0) {
       throw new IllegalArgumentException("retryMax (" + retryMax + ") must not be below retryInitial ("
           + retryInitial + ")");
@@ -58,31 +63,37 @@ public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integ
   /** N sub-environments of {@code envId} with the default deadlines and fault settings. */
   public static RemoteVectorConfig of(String envId, int numEnvs) {
     return new RemoteVectorConfig(envId, Map.of(), null, numEnvs, ClientConfig.defaults(),
-        DEFAULT_SERVER_LOST_TIMEOUT, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX, DEFAULT_RERESOLVE_INTERVAL);
+        DEFAULT_SERVER_LOST_TIMEOUT, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX, DEFAULT_RERESOLVE_INTERVAL, 1);
   }
 
   /** This config with other make arguments. */
   public RemoteVectorConfig withMake(Map<String, Object> kwargs, Integer maxEpisodeSteps) {
     return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
-        retryInitial, retryMax, reresolveInterval);
+        retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with other deadlines. */
   public RemoteVectorConfig withClient(ClientConfig client) {
     return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
-        retryInitial, retryMax, reresolveInterval);
+        retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with other fault settings. */
   public RemoteVectorConfig withFaults(Duration serverLostTimeout, Duration retryInitial, Duration retryMax) {
     return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
-        retryInitial, retryMax, reresolveInterval);
+        retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with another re-resolution interval. */
   public RemoteVectorConfig withReresolveInterval(Duration interval) {
     return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
-        retryInitial, retryMax, interval);
+        retryInitial, retryMax, interval, streamsPerServer);
+  }
+
+  /** This config with {@code streams} session streams per server. */
+  public RemoteVectorConfig withStreamsPerServer(int streams) {
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+        retryInitial, retryMax, reresolveInterval, streams);
   }
 
   private static void positive(Duration d, String name) {

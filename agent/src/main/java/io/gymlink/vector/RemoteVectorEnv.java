@@ -163,7 +163,7 @@ public final class RemoteVectorEnv implements VectorEnv {
       busy[env.index] = env.sent;
     }
     float[][] rows = ActionRows.split(actions, envIds, singleActionSpace(), busy, config.envId());
-    Map<ServerLink, List<SubEnv>> batches = new LinkedHashMap<>();
+    Map<AsyncSession, List<SubEnv>> batches = new LinkedHashMap<>();
     Map<SubEnv, Value> encoded = new LinkedHashMap<>();
     for (int k = 0; k < envIds.length; k++) {
       SubEnv env = envs[envIds[k]];
@@ -175,13 +175,14 @@ public final class RemoteVectorEnv implements VectorEnv {
         env.sent = false;
       } else if (env.state == SubEnv.State.LIVE) {
         env.state = SubEnv.State.STEPPING;
-        batches.computeIfAbsent(env.link, link -> new ArrayList<>()).add(env);
+        batches.computeIfAbsent(env.session, session -> new ArrayList<>()).add(env);
         encoded.put(env, ProtoCodec.encodeValue(singleActionSpace(),
             new BoxValue(rows[k], singleActionSpace().shape())));
       }
       // Otherwise it is being made again; its interrupted row comes when it is.
     }
-    batches.forEach((link, members) -> sendBatch(link, members, members.stream().map(encoded::get).toList()));
+    batches.forEach((session, members) -> sendBatch(members.get(0).link, session, members,
+        members.stream().map(encoded::get).toList()));
   }
 
   @Override
@@ -198,8 +199,7 @@ public final class RemoteVectorEnv implements VectorEnv {
     return rows;
   }
 
-  private void sendBatch(ServerLink link, List<SubEnv> members, List<Value> actions) {
-    AsyncSession session = link.session();
+  private void sendBatch(ServerLink link, AsyncSession session, List<SubEnv> members, List<Value> actions) {
     long[] epochs = members.stream().mapToLong(e -> e.epoch).toArray();
     List<RemoteInstance> instances = members.stream().map(e -> e.instance).toList();
     session.stepBatch(instances, actions, true, true).whenComplete((answer, error) -> loop.post(
@@ -253,7 +253,7 @@ public final class RemoteVectorEnv implements VectorEnv {
   private void sendReset(SubEnv env) {
     long epoch = env.epoch;
     ServerLink link = env.link;
-    AsyncSession session = link.session();
+    AsyncSession session = env.session;
     session.reset(env.instance, env.resetSeed).whenComplete((answer, error) -> loop.post(() -> {
       if (env.epoch != epoch) {
         return;

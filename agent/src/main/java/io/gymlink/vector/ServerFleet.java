@@ -124,7 +124,7 @@ final class ServerFleet implements AutoCloseable {
     for (ServerLink link : List.copyOf(links.values())) {
       if (link.state() == ServerLink.State.LIVE) {
         anyLive = true;
-        next = Math.min(next, link.session().expireOverdue(now));
+        next = Math.min(next, link.expireOverdue(now));
       } else if (link.retryDue(now)) {
         link.probe().whenComplete((info, error) -> post.accept(() -> onProbe(link, error)));
       }
@@ -224,7 +224,7 @@ final class ServerFleet implements AutoCloseable {
 
   private ServerLink add(Endpoint endpoint, long now) {
     ServerLink link = new ServerLink(endpoint, channels.open(endpoint), config.client(), config.retryInitial(),
-        config.retryMax(), now);
+        config.retryMax(), config.streamsPerServer(), now);
     links.put(endpoint, link);
     return link;
   }

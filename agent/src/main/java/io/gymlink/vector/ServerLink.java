@@ -8,12 +8,15 @@ import io.gymlink.proto.v1.ServerInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One env server of a {@link RemoteVectorEnv}: its channel, its one session stream (which carries every request
- * for the sub-environments placed on it), and whether it is up, with the exponential backoff of its retries.
+ * One env server of a {@link RemoteVectorEnv}: its channel, its session stream (which carries every request for the
+ * sub-environments placed on it; several with {@link RemoteVectorConfig#streamsPerServer}), and whether it is up,
+ * with the exponential backoff of its retries.
  *
  * <p>Only the vector env's thread calls it.
  */
@@ -30,7 +33,8 @@ final class ServerLink {
   private final ClientConfig client;
   private final Duration retryInitial;
   private final Duration retryMax;
-  private AsyncSession session;
+  private final int streams;
+  private List<AsyncSession> sessions = List.of();
   private State state = State.DOWN;
   private boolean retired;
   private boolean probing;
@@ -42,12 +46,13 @@ final class ServerLink {
   private int capacity = Integer.MAX_VALUE;
 
   ServerLink(Endpoint endpoint, ManagedChannel channel, ClientConfig client, Duration retryInitial,
-      Duration retryMax, long nowNanos) {
+      Duration retryMax, int streams, long nowNanos) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.client = client;
     this.retryInitial = retryInitial;
     this.retryMax = retryMax;
+    this.streams = streams;
     this.backoff = retryInitial;
     this.downSinceNanos = nowNanos;
     this.nextRetryNanos = nowNanos;
@@ -62,9 +67,23 @@ final class ServerLink {
     return state == State.LIVE && !retired;
   }
 
-  /** The session of the current live period. */
-  AsyncSession session() {
-    return session;
+  /** The session streams of the current live period (one unless configured otherwise). */
+  List<AsyncSession> sessions() {
+    return sessions;
+  }
+
+  /** Whether {@code session} is one of the current live period's (an older one's failure is old news). */
+  boolean owns(AsyncSession session) {
+    return state == State.LIVE && sessions.contains(session);
+  }
+
+  /** Fails overdue requests on every stream; returns the earliest deadline still pending. */
+  long expireOverdue(long nowNanos) {
+    long next = Long.MAX_VALUE;
+    for (AsyncSession session : sessions) {
+      next = Math.min(next, session.expireOverdue(nowNanos));
+    }
+    return next;
   }
 
   /** Asks the server for its info (a cheap liveness check); completes with the info or the failure. */
@@ -121,7 +140,11 @@ final class ServerLink {
     state = State.LIVE;
     everLive = true;
     backoff = retryInitial;
-    session = AsyncSession.open(channel, endpoint.authority(), client);
+    List<AsyncSession> opened = new ArrayList<>(streams);
+    for (int i = 0; i < streams; i++) {
+      opened.add(AsyncSession.open(channel, endpoint.authority(), client));
+    }
+    sessions = List.copyOf(opened);
   }
 
   /** A probe failed: waits the backoff, then doubles it (up to the maximum). */
@@ -134,9 +157,7 @@ final class ServerLink {
 
   /** The server failed or stopped answering: cancels its session; the first retry comes after the backoff. */
   void markDown(String error, long nowNanos) {
-    if (session != null) {
-      session.cancel("env server lost: " + error);
-    }
+    sessions.forEach(session -> session.cancel("env server lost: " + error));
     state = State.DOWN;
     downSinceNanos = nowNanos;
     retryLater(error, nowNanos);
@@ -172,9 +193,7 @@ final class ServerLink {
 
   /** Ends the session (the server closes its instances) and shuts the channel down. */
   void close() {
-    if (session != null) {
-      session.end();
-    }
+    sessions.forEach(AsyncSession::end);
     channel.shutdownNow();
   }
 

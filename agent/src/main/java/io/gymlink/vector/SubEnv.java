@@ -1,5 +1,6 @@
 package io.gymlink.vector;
 
+import io.gymlink.client.AsyncSession;
 import io.gymlink.client.RemoteInstance;
 
 /**
@@ -23,6 +24,8 @@ final class SubEnv {
   final int index;
   State state = State.LOST;
   ServerLink link;
+  /** The session stream of {@link #link} its instance belongs to. */
+  AsyncSession session;
   RemoteInstance instance;
   /** Bumped whenever in-flight answers about this sub-environment become stale (a loss, a re-make). */
   long epoch;
@@ -50,11 +53,13 @@ final class SubEnv {
   /** An instance being prepared on another server for this sub-environment. */
   static final class Move {
     final ServerLink link;
+    final AsyncSession session;
     RemoteInstance instance;
     float[] firstObservation;
 
-    Move(ServerLink link) {
+    Move(ServerLink link, AsyncSession session) {
       this.link = link;
+      this.session = session;
     }
 
     boolean ready() {
@@ -69,6 +74,11 @@ final class SubEnv {
   /** The server it counts against for balancing: where it moves to, else where it lives. */
   ServerLink placedOn() {
     return move != null ? move.link : link;
+  }
+
+  /** The stream it counts against: where it moves to, else where it lives. */
+  AsyncSession streamOn() {
+    return move != null ? move.session : session;
   }
 
   @Override

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-process gymlink.v1 server of {@link InMemoryEnv}s ({@code InMemory-v0}) for fast, hermetic tests of the
  * remote vector env: session streams with make, reset, step_batch (same-step autoreset, isolated failures) and
- * close, plus the faults a test needs — {@link #kill}, {@link #restart}, {@link #stall}, {@link #raiseInNextSteps}.
+ * close, plus the faults a test needs — {@link #kill}, {@link #restart}, {@link #stall}, {@link #raiseInNextSteps} —
+ * and a slow step: a batch holding the action {@value #SLOW_ACTION} is answered after {@link #SLOW_STEP_MILLIS} ms.
  *
  * <p>Its "address" is its in-process name, used as the host of {@code name:1}; {@link #channels()} opens channels
  * to such addresses.
@@ -43,6 +44,12 @@ public final class InMemoryEnvServer implements AutoCloseable {
 
   /** The only environment id it makes. */
   public static final String ENV_ID = "InMemory-v0";
+
+  /** An action that makes its batch slow. */
+  public static final float SLOW_ACTION = 0.75f;
+
+  /** How long a batch with {@link #SLOW_ACTION} takes. */
+  public static final long SLOW_STEP_MILLIS = 500;
 
   private final String name;
   private final Map<String, InMemoryEnv> instances = new ConcurrentHashMap<>();
@@ -213,6 +220,15 @@ public final class InMemoryEnvServer implements AutoCloseable {
   }
 
   private StepBatchResponse stepInstances(StepBatchRequest request) {
+    boolean slow = request.getStepsList().stream().anyMatch(step ->
+        ProtoCodec.decodeValue(InMemoryEnv.ACTION_SPACE, step.getAction()).asBox().data()[0] == SLOW_ACTION);
+    if (slow) {
+      try {
+        Thread.sleep(SLOW_STEP_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     StepBatchResponse.Builder out = StepBatchResponse.newBuilder();
     for (StepRequest step : request.getStepsList()) {
       InMemoryEnv env = instance(step.getInstanceId());

@@ -145,6 +145,25 @@ class RemoteVectorEnvTest {
   }
 
   @Test
+  void streamsPerServer_aSlowEnvHoldsUpOnlyTheEnvsOfItsStream() {
+    InMemoryEnvServer a = server("a");
+    BoxValue oneSlow = new BoxValue(new float[] {InMemoryEnvServer.SLOW_ACTION, 0f, 0f, 0f}, new int[] {4, 1});
+    int[] all = {0, 1, 2, 3};
+    try (RemoteVectorEnv one = connect(config(4), a)) {
+      one.reset(0L);
+      one.send(oneSlow, all);
+      assertEquals(4, one.recv(1).size(), "one stream: the slow env's batch holds every env");
+    }
+    try (RemoteVectorEnv two = connect(config(4).withStreamsPerServer(2), a)) {
+      two.reset(0L);
+      two.send(oneSlow, all);
+      // Envs 0 and 2 share the first stream, 1 and 3 the second.
+      assertArrayEquals(new int[] {1, 3}, two.recv(1).envIds());
+      assertArrayEquals(new int[] {0, 2}, two.recv(1).envIds());
+    }
+  }
+
+  @Test
   void send_badActionOrBusyEnv_failsBeforeSendingAnything() {
     InMemoryEnvServer a = server("a");
     try (RemoteVectorEnv env = connect(config(2), a)) {
