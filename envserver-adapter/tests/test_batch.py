@@ -14,6 +14,7 @@ from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
 from gymlink_envserver.batch import BatchStepper
 from gymlink_envserver.instances import InstanceTable
+from gymlink_envserver.osim.env import ProcessEnv
 from gymlink_envserver.registry import Allowlist
 from gymlink_envserver.testing_envs import SLEEP_ID
 
@@ -99,6 +100,35 @@ def test_waitingEnvs_sixteenInOneBatch_takeAboutOneStepTime(stub):
     assert [r.reward for r in results] == [-0.25] * 16
     # One after the other they would take 16 x 0.25 = 4 s.
     assert elapsed < 4 * step_seconds, f"16 sleeping envs took {elapsed:.2f} s in one batch"
+
+
+def test_osimStyleWorkerEnvs_inOneBatch_stepInParallel():
+    # ProcessEnv (each instance simulating in its own worker process) declares gymlink.concurrent_step.
+    env_id = "GymlinkTest/FakeOsimWorker-v0"
+    if env_id not in gym.registry:
+        gym.register(env_id, entry_point=ProcessEnv, kwargs={
+            "factory": "fake_osim:FakeOsimEnv", "kwargs": {"step_seconds": 0.4}, "timeout": 60,
+            "apply_compat": False})
+    table = InstanceTable(Allowlist([env_id]))
+    stepper = BatchStepper(table, threads=4)
+    action = np.full((1, 3), 0.5, np.float32)
+    try:
+        ids = [table.make(env_id).instance_id for _ in range(2)]
+        for instance_id in ids:
+            table.get(instance_id).reset(seed=0)
+        started = time.monotonic()
+        for instance_id in ids:
+            stepper.step([instance_id], action)
+        one_by_one = time.monotonic() - started
+        started = time.monotonic()
+        stepped = stepper.step(ids, np.repeat(action, 2, axis=0))
+        together = time.monotonic() - started
+    finally:
+        table.close_all()
+        stepper.close()
+    assert all(result.error is None for _, result in stepped)
+    # Side by side in one test, so that the machine's load hits both alike.
+    assert together < 0.75 * one_by_one, f"one batch {together:.2f} s, one by one {one_by_one:.2f} s"
 
 
 def test_stepThreads_boundTheConcurrency():
