@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code EnvService.Session} stream with requests pipelined: each call sends at once and returns a future of
@@ -28,16 +29,21 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * request has a deadline, enforced by {@link #expireOverdue}, which the owner calls whenever it waits: when the
  * oldest request is overdue, the stream is cancelled (the server then closes the session's instances) and every
  * waiting future fails with {@link io.gymlink.env.EnvServerUnavailableException}; so do they when the stream fails.
- * Futures complete on the transport thread: keep their callbacks short. Sending is serialised, so the order of
- * requests on the stream is the order of the calls; any thread may wait.
+ *
+ * <p>The stream opens with the first request. A server may close a session that holds nothing for a while (its
+ * empty-session timeout); when the stream ended while this session held no instance and waited for nothing, the next
+ * request opens a fresh one, since nothing was lost. Futures complete on the transport thread: keep their callbacks
+ * short. Sending is serialised, so the order of requests on the stream is the order of the calls.
  */
 public final class AsyncSession {
 
+  private final Channel channel;
   private final String target;
   private final ClientConfig config;
-  private final ClientCallStreamObserver<SessionRequest> requests;
   private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
-  private volatile Status streamFailure;
+  /** Instances made here and not closed: while there are any, a lost stream loses them. */
+  private final AtomicInteger held = new AtomicInteger();
+  private Stream stream;
   private long nextRequestId = 1;
   private boolean ended;
 
@@ -45,16 +51,13 @@ public final class AsyncSession {
       CompletableFuture<SessionResponse> answer) {}
 
   private AsyncSession(Channel channel, String target, ClientConfig config) {
+    this.channel = channel;
     this.target = target;
     this.config = config;
-    Receiver receiver = new Receiver();
-    // Callbacks only complete futures, so they may run on the transport thread.
-    EnvServiceGrpc.newStub(channel).withExecutor(Runnable::run).session(receiver);
-    this.requests = receiver.requests;
   }
 
   /**
-   * Opens a session on {@code channel}; nothing is sent until the first call.
+   * A session on {@code channel}; its stream opens with the first request.
    *
    * @param target the server address for messages, e.g. {@code 127.0.0.1:50051}
    * @param config deadlines: make requests get {@code makeTimeout}, the others {@code callTimeout}
@@ -68,7 +71,10 @@ public final class AsyncSession {
     SessionRequest.Builder request =
         SessionRequest.newBuilder().setMake(RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps));
     return call(request, new CallContext(target, "make", envId, null, config.makeTimeout()))
-        .thenApply(answer -> RemoteInstance.of(target, envId, answer.getMake()));
+        .thenApply(answer -> {
+          held.incrementAndGet();
+          return RemoteInstance.of(target, envId, answer.getMake());
+        });
   }
 
   /** Starts a new episode; {@code seed} null keeps the instance's RNG. Completes with the first observation. */
@@ -102,6 +108,7 @@ public final class AsyncSession {
 
   /** Closes an instance without waiting for the answer (the session's end would close it too). */
   public void close(RemoteInstance instance) {
+    held.decrementAndGet();
     call(SessionRequest.newBuilder().setClose(CloseRequest.newBuilder().setInstanceId(instance.instanceId())),
         instance.context("close", config.callTimeout()));
   }
@@ -111,7 +118,7 @@ public final class AsyncSession {
    *
    * @return the earliest deadline still pending ({@link System#nanoTime} scale), or {@link Long#MAX_VALUE}
    */
-  public long expireOverdue(long nowNanos) {
+  public synchronized long expireOverdue(long nowNanos) {
     Waiting oldest = waiting.peek();
     while (oldest != null && oldest.answer().isDone()) {
       waiting.remove(oldest);
@@ -124,14 +131,16 @@ public final class AsyncSession {
       return oldest.deadlineNanos();
     }
     oldest.answer().completeExceptionally(GrpcErrors.deadlineExceeded(oldest.context(), null));
-    requests.cancel("deadline of " + oldest.context().operation() + " passed", null);
+    // A server that misses a deadline is not trusted with this session again.
+    ended = true;
+    stream.requests.cancel("deadline of " + oldest.context().operation() + " passed", null);
     failAll(Status.DEADLINE_EXCEEDED.withDescription("an earlier request on the session missed its deadline"));
     return Long.MAX_VALUE;
   }
 
-  /** Whether the stream still works: not failed, cancelled or ended. */
-  public boolean isUsable() {
-    return streamFailure == null && !ended;
+  /** Whether requests can still succeed: not cancelled or ended, and the stream not lost with instances on it. */
+  public synchronized boolean isUsable() {
+    return !ended && (stream == null || stream.failure == null || reopenable());
   }
 
   /** The server address. */
@@ -145,12 +154,14 @@ public final class AsyncSession {
       return;
     }
     ended = true;
-    try {
-      if (streamFailure == null) {
-        requests.onCompleted();
+    if (stream != null) {
+      try {
+        if (stream.failure == null) {
+          stream.requests.onCompleted();
+        }
+      } catch (RuntimeException e) {
+        stream.requests.cancel("closing", e);
       }
-    } catch (RuntimeException e) {
-      requests.cancel("closing", e);
     }
     failAll(Status.CANCELLED.withDescription("the session was ended by this client"));
   }
@@ -158,35 +169,50 @@ public final class AsyncSession {
   /** Cancels the stream at once, failing every waiting request. Idempotent. */
   public synchronized void cancel(String why) {
     ended = true;
-    requests.cancel(why, null);
+    if (stream != null) {
+      stream.requests.cancel(why, null);
+    }
     failAll(Status.CANCELLED.withDescription(why));
   }
 
-  private CompletableFuture<SessionResponse> call(SessionRequest.Builder request, CallContext context) {
+  private synchronized CompletableFuture<SessionResponse> call(SessionRequest.Builder request, CallContext context) {
     CompletableFuture<SessionResponse> answer = new CompletableFuture<>();
-    Status failure = streamFailure;
+    if (stream == null || reopenable()) {
+      stream = new Stream();
+    }
+    Status failure = stream.failure;
     if (failure != null || ended) {
       answer.completeExceptionally(GrpcErrors.fromStatus(failure != null ? failure
           : Status.CANCELLED.withDescription("the session was ended by this client"), context));
       return answer;
     }
-    // Ids, the waiting queue and the stream must see requests in the same order, whichever thread sends.
-    synchronized (this) {
-      long id = nextRequestId++;
-      waiting.add(new Waiting(id, context, System.nanoTime() + context.timeout().toNanos(), answer));
-      try {
-        requests.onNext(request.setRequestId(id).build());
-      } catch (RuntimeException e) {
-        // Sending on a stream the transport already closed; the failure itself arrives through onError.
-        failAll(streamFailure != null ? streamFailure : Status.UNAVAILABLE.withCause(e));
-      }
+    // Ids, the waiting queue and the stream see requests in the same order, whichever thread sends.
+    long id = nextRequestId++;
+    waiting.add(new Waiting(id, context, System.nanoTime() + context.timeout().toNanos(), answer));
+    try {
+      stream.requests.onNext(request.setRequestId(id).build());
+    } catch (RuntimeException e) {
+      // Sending on a stream the transport already closed; the failure itself arrives through onError.
+      failAll(stream.failure != null ? stream.failure : Status.UNAVAILABLE.withCause(e));
     }
     return answer;
+  }
+
+  /** Whether the stream ended while it held no instance and nothing waited: a new one loses nothing. */
+  private boolean reopenable() {
+    return !ended && stream != null && stream.failure != null && held.get() <= 0 && waiting.isEmpty();
   }
 
   private void failAll(Status status) {
     for (Waiting w = waiting.poll(); w != null; w = waiting.poll()) {
       w.answer().completeExceptionally(GrpcErrors.fromStatus(status, w.context()));
+    }
+  }
+
+  private synchronized void streamEnded(Stream ended, Status status) {
+    ended.failure = status;
+    if (ended == stream) {
+      failAll(status);
     }
   }
 
@@ -202,8 +228,10 @@ public final class AsyncSession {
       if (w != null) {
         w.answer().completeExceptionally(outOfStep);
       }
-      requests.cancel("answer out of order", null);
-      failAll(Status.INTERNAL.withDescription(outOfStep.getMessage()));
+      synchronized (this) {
+        stream.requests.cancel("answer out of order", null);
+        failAll(Status.INTERNAL.withDescription(outOfStep.getMessage()));
+      }
       return;
     }
     if (response.getResultCase() == SessionResponse.ResultCase.ERROR) {
@@ -213,9 +241,15 @@ public final class AsyncSession {
     }
   }
 
-  /** Receives answers on the transport thread. */
-  private final class Receiver implements ClientResponseObserver<SessionRequest, SessionResponse> {
+  /** One opened stream: its request side, and how it ended. Answers arrive on the transport thread. */
+  private final class Stream implements ClientResponseObserver<SessionRequest, SessionResponse> {
     private ClientCallStreamObserver<SessionRequest> requests;
+    private volatile Status failure;
+
+    Stream() {
+      // Callbacks only complete futures, so they may run on the transport thread.
+      EnvServiceGrpc.newStub(channel).withExecutor(Runnable::run).session(this);
+    }
 
     @Override
     public void beforeStart(ClientCallStreamObserver<SessionRequest> requestStream) {
@@ -229,14 +263,12 @@ public final class AsyncSession {
 
     @Override
     public void onError(Throwable t) {
-      streamFailure = Status.fromThrowable(t);
-      failAll(streamFailure);
+      streamEnded(this, Status.fromThrowable(t));
     }
 
     @Override
     public void onCompleted() {
-      streamFailure = Status.UNAVAILABLE.withDescription("the server ended the session");
-      failAll(streamFailure);
+      streamEnded(this, Status.UNAVAILABLE.withDescription("the server ended the session"));
     }
   }
 

@@ -8,6 +8,7 @@ import io.gymlink.env.EnvServerUnavailableException;
 import io.gymlink.env.EnvSpec;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.proto.v1.EnvServiceGrpc;
+import io.gymlink.proto.v1.MakeResponse;
 import io.gymlink.proto.v1.ResetResponse;
 import io.gymlink.proto.v1.SessionRequest;
 import io.gymlink.proto.v1.SessionResponse;
@@ -34,6 +35,15 @@ class AsyncSessionTest {
 
   /** A fake that answers each reset with an empty observation, except those {@code silent} accepts. */
   private AsyncSession sessionAnswering(Predicate<SessionRequest> silent) throws Exception {
+    return sessionAnswering(silent, request -> false);
+  }
+
+  /**
+   * A fake as above that also answers make (a Box env) and ends the stream after answering a request that
+   * {@code endAfter} accepts, as a server closing an idle session does.
+   */
+  private AsyncSession sessionAnswering(Predicate<SessionRequest> silent, Predicate<SessionRequest> endAfter)
+      throws Exception {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(new EnvServiceGrpc.EnvServiceImplBase() {
       @Override
@@ -41,9 +51,19 @@ class AsyncSessionTest {
         return new StreamObserver<>() {
           @Override
           public void onNext(SessionRequest request) {
+            SessionResponse.Builder answer = SessionResponse.newBuilder().setRequestId(request.getRequestId());
+            if (request.hasMake()) {
+              answer.setMake(MakeResponse.newBuilder().setInstanceId("i-1")
+                  .setObservationSpace(ProtoCodec.encodeSpace(BoxSpace.of(1, -1, 1)))
+                  .setActionSpace(ProtoCodec.encodeSpace(BoxSpace.of(1, -1, 1))));
+            } else {
+              answer.setReset(ResetResponse.getDefaultInstance());
+            }
             if (!silent.test(request)) {
-              answers.onNext(SessionResponse.newBuilder().setRequestId(request.getRequestId())
-                  .setReset(ResetResponse.getDefaultInstance()).build());
+              answers.onNext(answer.build());
+            }
+            if (endAfter.test(request)) {
+              answers.onCompleted();
             }
           }
 
@@ -93,6 +113,23 @@ class AsyncSessionTest {
       assertTrue(answer.get(5, TimeUnit.SECONDS).hasReset());
     }
     assertEquals(2000, answers.size());
+  }
+
+  @Test
+  void serverEndsTheStream_holdingNothing_theNextRequestOpensANewOne_holdingAnInstance_itFails() throws Exception {
+    AsyncSession session = sessionAnswering(request -> false, request -> request.getReset().getSeed() == 7);
+    assertTrue(session.reset(instance("a"), 7L).get(5, TimeUnit.SECONDS).hasReset());
+    Thread.sleep(100);
+    assertTrue(session.isUsable(), "nothing was lost with the stream");
+    assertTrue(session.reset(instance("a"), 1L).get(5, TimeUnit.SECONDS).hasReset(), "answered on a new stream");
+
+    RemoteInstance made = session.make("Fake-v0", java.util.Map.of(), null).get(5, TimeUnit.SECONDS);
+    assertTrue(session.reset(made, 7L).get(5, TimeUnit.SECONDS).hasReset());
+    Thread.sleep(100);
+    assertTrue(!session.isUsable(), "the stream ended with an instance on it");
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> session.reset(made, 2L).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(EnvServerUnavailableException.class, e.getCause());
   }
 
   @Test
