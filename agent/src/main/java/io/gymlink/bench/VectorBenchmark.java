@@ -215,12 +215,30 @@ public final class VectorBenchmark implements Callable<Integer> {
       }
     }
     ObjectMapper json = new ObjectMapper();
+    double reference = 0;
     for (String line : inProcess) {
       var node = json.readTree(line);
+      reference = reference == 0 ? node.path("steps_per_s").asDouble() : reference;
       out.append(String.format(Locale.ROOT, "%nin-process Gymnasium %s (one env, one core, Python): %,.0f steps/s",
           node.path("env").asText(), node.path("steps_per_s").asDouble()));
     }
     out.append('\n');
+    int most = numEnvs.stream().mapToInt(Integer::intValue).max().orElse(1);
+    for (String envId : envIds) {
+      for (String mode : modes) {
+        Double one = best.get(new Cell(envId, mode, 1, 1));
+        Double sixteen = best.get(new Cell(envId, mode, 1, 16));
+        Double top = best.get(new Cell(envId, mode, 1, most));
+        if (one != null && sixteen != null) {
+          out.append(String.format(Locale.ROOT, "%s %s, one server: N=16 / N=1 = %.1fx", envId, mode,
+              sixteen / one));
+          if (top != null && reference > 0 && envId.equals("Pendulum-v1")) {
+            out.append(String.format(Locale.ROOT, "; N=%d = %.2fx in-process", most, top / reference));
+          }
+          out.append('\n');
+        }
+      }
+    }
     return out.toString();
   }
 
