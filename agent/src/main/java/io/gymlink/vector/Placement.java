@@ -106,8 +106,13 @@ final class Placement {
         lost++;
       }
     }
-    log.warn("env server at {} lost ({}): {} envs interrupted, re-making them on {} live servers; retrying it in"
-        + " {}", link, reason, lost, fleet.usable().size(), ClientConfig.describe(link.untilRetry(fleet.now())));
+    String retry = ClientConfig.describe(link.untilRetry(fleet.now()));
+    if (lost > 0) {
+      log.warn("env server at {} lost ({}): {} envs interrupted, re-making them on {} live servers; retrying it in"
+          + " {}", link, reason, lost, fleet.usable().size(), retry);
+    } else {
+      log.warn("env server at {} lost ({}); retrying it in {}", link, reason, retry);
+    }
     placeLost();
   }
 
