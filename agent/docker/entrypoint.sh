@@ -8,6 +8,8 @@
 #   GYMLINK_NUM_ENVS  training envs, spread over the servers      [1]
 #   GYMLINK_STEPS     total environment steps                     [the preset's]
 #   GYMLINK_SEED      seed                                        [0]
+#   GYMLINK_CA_CERT   PEM CA of the server's TLS certificate: speak TLS (--ca-cert)   [none: plaintext]
+#   GYMLINK_TOKEN_FILE file holding the server's bearer token (--token-file)     [none; GYMLINK_TOKEN also works]
 #   GYMLINK_TRAIN_ARGS more `gymlink train` flags, space-separated, e.g. "--set learningStarts=1000"
 #   GYMLINK_JAVA_OPTS JVM options; ND4J keeps arrays off-heap, so bound both the heap and javacpp's allocations
 #                     [-Xmx1g -Dorg.bytedeco.javacpp.maxBytes=1G -Dorg.bytedeco.javacpp.maxPhysicalBytes=2500M]
@@ -45,9 +47,11 @@ done
 # shellcheck disable=SC2086
 if [ -n "$resuming" ]; then
   set -- train --server "${GYMLINK_SERVER:-envserver:50051}" ${GYMLINK_STEPS:+--steps "$GYMLINK_STEPS"} \
+    ${GYMLINK_CA_CERT:+--ca-cert "$GYMLINK_CA_CERT"} ${GYMLINK_TOKEN_FILE:+--token-file "$GYMLINK_TOKEN_FILE"} \
     ${GYMLINK_NUM_ENVS:+--num-envs "$GYMLINK_NUM_ENVS"} ${GYMLINK_TRAIN_ARGS:-} "$@"
 else
   set -- train --server "${GYMLINK_SERVER:-envserver:50051}" --env "${GYMLINK_ENV:-Pendulum-v1}" \
+    ${GYMLINK_CA_CERT:+--ca-cert "$GYMLINK_CA_CERT"} ${GYMLINK_TOKEN_FILE:+--token-file "$GYMLINK_TOKEN_FILE"} \
     ${GYMLINK_STEPS:+--steps "$GYMLINK_STEPS"} ${GYMLINK_SEED:+--seed "$GYMLINK_SEED"} \
     ${GYMLINK_NUM_ENVS:+--num-envs "$GYMLINK_NUM_ENVS"} ${GYMLINK_TRAIN_ARGS:-} "$@"
 fi

@@ -11,7 +11,7 @@ An environment declares that it waits with ``metadata["gymlink.concurrent_step"]
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from gymlink_envserver.actions import conform, conform_rows
+from gymlink_envserver.auth import ANONYMOUS
 from gymlink_envserver.errors import EnvServerError
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct
 
@@ -63,8 +64,8 @@ class BatchStepper:
         """Whether ``instance`` may step on a pool thread beside others (its environment waits while stepping)."""
         return instance.declares_concurrent_step or instance.env_id in self.concurrent_ids
 
-    def step(self, ids: list[str], actions: Sequence[Any], autoreset: bool = False,
-             isolate_failures: bool = False) -> list[tuple[Instance, BatchResult]]:
+    def step(self, ids: list[str], actions: Sequence[Any], autoreset: bool = False, isolate_failures: bool = False,
+             principal: Hashable = ANONYMOUS) -> list[tuple[Instance, BatchResult]]:
         """Steps several instances, one action each.
 
         Args:
@@ -72,6 +73,7 @@ class BatchStepper:
             actions: The decoded action of each; an array ``[n, ...]`` of stacked actions is checked in one go.
             autoreset: Reset, in the same call, every instance whose episode the step ends (no seed).
             isolate_failures: Return an environment's failure in its own result instead of failing the batch.
+            principal: The caller; only its instances can be stepped.
 
         Returns:
             Each instance with its result, in request order.
@@ -82,7 +84,7 @@ class BatchStepper:
                 first environment failure (in request order), after every instance has finished.
         """
         check_distinct(ids)
-        instances = [self.table.get(instance_id) for instance_id in ids]
+        instances = [self.table.get(instance_id, principal) for instance_id in ids]
         locked: list[Instance] = []
         try:
             # In id order, so that two batches sharing instances cannot deadlock.

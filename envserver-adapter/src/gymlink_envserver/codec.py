@@ -16,7 +16,7 @@ import numpy as np
 from gymnasium import spaces
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
-from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace, shape_text
+from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace, clip, shape_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,10 @@ _DTYPES: dict[int, np.dtype] = {
 }
 _DTYPE_CODES: dict[str, int] = {dtype.str[1:]: code for code, dtype in _DTYPES.items()}
 SUPPORTED_SPACES = "Box, Discrete, MultiDiscrete, MultiBinary, Tuple, Dict"
+MAX_TENSOR_DIMS = 32
+"""Most dimensions of a decoded tensor (numpy's own limit is 64)."""
+MAX_TENSOR_EXTENT = 2**40
+"""Largest byte extent of a tensor's shape counting zero dimensions as 1 (numpy refuses shapes that overflow)."""
 
 
 def dtype_to_proto(dtype: np.dtype) -> int:
@@ -88,8 +92,14 @@ def decode_tensor(tensor: pb.Tensor) -> np.ndarray:
     """
     dtype = dtype_from_proto(tensor.dtype)
     shape = tuple(tensor.shape)
+    if len(shape) > MAX_TENSOR_DIMS:
+        raise InvalidArgument(f"tensor has {len(shape)} dimensions, expected at most {MAX_TENSOR_DIMS}")
     if any(dim < 0 for dim in shape):
-        raise InvalidArgument(f"tensor has shape {shape_text(shape)} with a negative dimension")
+        raise InvalidArgument(f"tensor has shape {clip(shape_text(shape))} with a negative dimension")
+    # numpy refuses shapes whose extent overflows even when a zero dimension makes them empty.
+    if math.prod(max(dim, 1) for dim in shape) * dtype.itemsize > MAX_TENSOR_EXTENT:
+        raise InvalidArgument(f"tensor has shape {clip(shape_text(shape))}, whose non-zero dimensions span more than "
+                              f"2^40 bytes of {dtype.name}")
     expected = math.prod(shape) * dtype.itemsize
     if len(tensor.data) != expected:
         raise InvalidArgument(

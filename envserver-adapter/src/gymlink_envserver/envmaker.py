@@ -14,6 +14,8 @@ from gymlink_envserver.errors import (
     EnvServerError,
     InvalidArgument,
     UnknownEnvironment,
+    clip,
+    echo,
 )
 from gymlink_envserver.registry import FAMILY_EXTRAS, family_of, is_entry_point
 
@@ -29,7 +31,13 @@ def make_env(env_id: str, kwargs: dict, max_episode_steps: int | None) -> gym.En
     except (gym.error.UnregisteredEnv, gym.error.DeprecatedEnv) as error:
         raise UnknownEnvironment(f"environment '{env_id}' is allowed but cannot be found: {error}") from error
     except TypeError as error:
-        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {kwargs}: {error}") from error
+        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {echo(kwargs)}: {clip(str(error))}") from error
+    except (ValueError, AssertionError) as error:
+        if not kwargs:
+            raise _make_failure(env_id, error) from error
+        # The client's values passed the policy's bounds but the constructor still refused them.
+        raise InvalidArgument(f"cannot make '{env_id}' with kwargs {echo(kwargs)}: {type(error).__name__}: "
+                              f"{clip(str(error))}") from error
     except (ModuleNotFoundError, AttributeError) as error:
         if is_entry_point(env_id):
             raise UnknownEnvironment(f"entry point '{env_id}' cannot be loaded: {error}") from error

@@ -7,6 +7,7 @@ transport turns an :class:`EnvServerError` into its own status (gRPC status code
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class EnvServerError(Exception):
@@ -96,3 +97,21 @@ class EnvironmentFailed(_CodedError):
 def shape_text(shape: Iterable[int]) -> str:
     """A shape as the Java client writes it (``[3]``, ``[2, 3]``, ``[]``), so both sides give the same messages."""
     return "[" + ", ".join(str(int(d)) for d in tuple(shape)) + "]"
+
+
+ECHO_LIMIT = 100
+"""Most characters of client input a message echoes: a 1 MB id must not come back in full."""
+
+
+def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for quoting client input in a message."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        return "<a value nested too deeply to show>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to about ``limit`` characters (for ids quoted as ``'...'`` in messages)."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -33,7 +33,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from gymlink_envserver.errors import EnvServerError, InstanceNotFound, TooManyInstances, UnknownEnvironment
+from gymlink_envserver.auth import ANONYMOUS
+from gymlink_envserver.errors import (
+    EnvServerError,
+    InstanceNotFound,
+    TooManyInstances,
+    UnknownEnvironment,
+    clip,
+    echo,
+)
 from gymlink_envserver.http_sessions import OpenSessions, unknown_instance
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
@@ -157,7 +165,7 @@ class GraderSessions(OpenSessions):
         self._grader_lock = threading.Lock()
 
     def create(self, env_id: str, kwargs: dict, max_episode_steps: int | None, seed: int | None,
-               body: dict[str, Any]) -> str:
+               body: dict[str, Any], principal: str = ANONYMOUS) -> str:
         """Checks token, version and the participant's limit, then makes the environment."""
         token = body.get("token")
         if not token:
@@ -170,7 +178,7 @@ class GraderSessions(OpenSessions):
             raise GraderRefused("A required request parameter 'version' was not provided (the osim-rl version)")
         if str(version) != self.config.version:
             raise GraderRefused(
-                f"osim-rl version {version!r} does not match the grader's {self.config.version!r}; "
+                f"osim-rl version {echo(version, 40)} does not match the grader's {self.config.version!r}; "
                 f"install osim-rl=={self.config.version}")
         if kwargs or max_episode_steps is not None:
             raise GraderRefused("the grader fixes the environment's settings; send no 'kwargs' or "
@@ -182,7 +190,7 @@ class GraderSessions(OpenSessions):
                 raise TooManyInstances(f"participant '{participant}' already holds {held} environments, the limit "
                                        f"is {self.config.max_envs}; close one first")
         try:
-            instance = self.table.make(env_id, {}, None, owner=participant)
+            instance = self.table.make(env_id, {}, None, owner=participant, principal=participant)
         except EnvServerError as error:
             # As the challenge grader: an environment that cannot be made is a 404 (the error keeps its type).
             if isinstance(error, UnknownEnvironment) or error.code == "PERMISSION_DENIED":
@@ -197,11 +205,11 @@ class GraderSessions(OpenSessions):
         """``<participant>___<instance id>``, as the challenge grader named them."""
         return f"{instance.owner}{_SEPARATOR}{instance.instance_id}"
 
-    def list_all(self) -> dict[str, str]:
+    def list_all(self, principal: str = ANONYMOUS) -> dict[str, str]:
         """Refused: participants must not see each other's environments."""
         raise GraderRefused("listing environments is disabled in grader mode", 403)
 
-    def lookup(self, instance_id: str) -> Instance:
+    def lookup(self, instance_id: str, principal: str = ANONYMOUS) -> Instance:
         """The participant's live instance; expired ones are closed and reported unknown."""
         participant, _, table_id = instance_id.rpartition(_SEPARATOR)
         self._expire()
@@ -209,12 +217,12 @@ class GraderSessions(OpenSessions):
             run = self._runs.get(table_id)
         if run is None or run.participant != participant:
             try:
-                self.table.get(table_id)
+                self.table.get(table_id, participant)
             except InstanceNotFound as error:
                 raise unknown_instance(instance_id, error) from None
-            raise InstanceNotFound(f"Instance_id {instance_id} unknown")
+            raise InstanceNotFound(f"Instance_id {clip(instance_id)} unknown")
         try:
-            return self.table.get(table_id)
+            return self.table.get(table_id, participant)
         except InstanceNotFound as error:
             raise unknown_instance(instance_id, error) from None
 
@@ -281,11 +289,12 @@ class GraderSessions(OpenSessions):
     def _expire(self) -> None:
         deadline = self._clock() - self.config.ttl
         with self._grader_lock:
-            expired = [table_id for table_id, run in self._runs.items() if run.created < deadline]
-            for table_id in expired:
+            expired = [(table_id, run.participant) for table_id, run in self._runs.items() if run.created < deadline]
+            for table_id, _ in expired:
                 del self._runs[table_id]
-        for table_id in expired:
+        for table_id, participant in expired:
             try:
-                self.table.close(table_id, f"was closed: it expired after the grader's TTL of {self.config.ttl:g} s")
+                self.table.close(table_id, f"was closed: it expired after the grader's TTL of {self.config.ttl:g} s",
+                                 principal=participant)
             except InstanceNotFound:
                 pass

@@ -2,7 +2,9 @@
 
 Used by the Docker image's HEALTHCHECK (``python -m gymlink_envserver.healthcheck``). Exits 0 when the server
 answers SERVING, 1 otherwise, printing one line either way. The address defaults to the one the container's
-server listens on: ``GYMLINK_HOST`` / ``GYMLINK_PORT`` (a wildcard host is probed on loopback).
+server listens on: ``GYMLINK_HOST`` / ``GYMLINK_PORT`` (a wildcard host is probed on loopback). A TLS server is
+probed over TLS with ``--tls-ca`` (``GYMLINK_TLS_CA``) and, when its certificate does not name the probed host,
+``--tls-server-name`` (``GYMLINK_TLS_SERVER_NAME``). The health service needs no token.
 """
 
 from __future__ import annotations
@@ -17,9 +19,17 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 _WILDCARDS = {"", "0.0.0.0", "::", "[::]"}
 
 
-def probe(target: str, service: str, timeout: float) -> tuple[bool, str]:
-    """Returns (serving, one-line description) for the health of ``service`` at ``target``."""
-    with grpc.insecure_channel(target) as channel:
+def probe(target: str, service: str, timeout: float, tls_ca: str | None = None,
+          server_name: str | None = None) -> tuple[bool, str]:
+    """Returns (serving, one-line description) for the health of ``service`` at ``target`` (over TLS with a CA)."""
+    if tls_ca:
+        with open(tls_ca, "rb") as roots:
+            credentials = grpc.ssl_channel_credentials(root_certificates=roots.read())
+        options = [("grpc.ssl_target_name_override", server_name)] if server_name else []
+        channel = grpc.secure_channel(target, credentials, options=options)
+    else:
+        channel = grpc.insecure_channel(target)
+    with channel:
         stub = health_pb2_grpc.HealthStub(channel)
         try:
             reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
@@ -40,8 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("GYMLINK_PORT", "50051")))
     parser.add_argument("--service", default="", help="health service name; '' is the whole server")
     parser.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for the answer")
+    parser.add_argument("--tls-ca", default=os.environ.get("GYMLINK_TLS_CA") or None,
+                        help="PEM CA of a TLS server's certificate (default: GYMLINK_TLS_CA; unset: plaintext)")
+    parser.add_argument("--tls-server-name", default=os.environ.get("GYMLINK_TLS_SERVER_NAME") or None,
+                        help="name the server's certificate holds, when not the probed host")
     args = parser.parse_args(argv)
-    serving, line = probe(f"{args.host}:{args.port}", args.service, args.timeout)
+    serving, line = probe(f"{args.host}:{args.port}", args.service, args.timeout, args.tls_ca, args.tls_server_name)
     print(line, flush=True)
     return 0 if serving else 1
 

@@ -20,14 +20,18 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from gymlink_envserver import http_codec
+from gymlink_envserver.auth import ANONYMOUS, TokenAuthenticator, Unauthenticated
 from gymlink_envserver.errors import EnvServerError, InvalidAction, InvalidArgument
 from gymlink_envserver.http_sessions import OpenSessions
 
 logger = logging.getLogger("gymlink_envserver")
+
+MAX_BODY_BYTES = 1 << 20
+"""Largest request body (1 MiB: a 64x64 FrozenLake desc or a 10,000-float action fit easily); larger ones get 413."""
 
 
 class BadRequest(EnvServerError):
@@ -39,15 +43,33 @@ class BadRequest(EnvServerError):
         super().__init__(None, message)
 
 
-def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = None) -> Flask:
+def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = None,
+               authenticator: TokenAuthenticator | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Flask:
     """Builds the Flask app serving the gym-http-api routes.
 
     Args:
         sessions: Who makes, finds and scores instances: :class:`OpenSessions`, or a grader's sessions.
         on_shutdown: Called by ``POST /v1/shutdown/``; None answers that route with 400 (shutdown disabled).
+        authenticator: When given, every request needs ``Authorization: Bearer TOKEN`` (401 otherwise) and sees
+            only its principal's instances.
+        max_body_bytes: Largest request body; larger ones get 413.
     """
     app = Flask("gymlink_envserver.http")
     app.json.sort_keys = False
+    app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
+
+    @app.before_request
+    def _authenticate() -> tuple[Response, int] | None:
+        g.principal = ANONYMOUS
+        if authenticator is None:
+            return None
+        try:
+            g.principal = authenticator.principal(request.headers.get("Authorization"))
+        except Unauthenticated as error:
+            response = jsonify(message=str(error), type="Unauthenticated")
+            response.headers["WWW-Authenticate"] = 'Bearer realm="gymlink"'
+            return response, 401
+        return None
 
     @app.errorhandler(EnvServerError)
     def _env_error(error: EnvServerError) -> tuple[Response, int]:
@@ -59,6 +81,12 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
             return error.get_response()
         return jsonify(message=f"{request.method} {request.path}: {error.description}",
                        type=type(error).__name__), error.code or 400
+
+    @app.errorhandler(RecursionError)
+    def _too_deep(error: RecursionError) -> tuple[Response, int]:
+        # Only client input nests this deeply (a body just inside the JSON parser's limit, then walked again).
+        return jsonify(message=f"{request.method} {request.path}: the request is nested too deeply",
+                       type="BadRequest"), 400
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response, int]:
@@ -77,20 +105,20 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
         if not isinstance(kwargs, dict):
             raise BadRequest(f"kwargs is {kwargs!r}, expected an object of keyword arguments")
         max_steps = _optional_int(body, "max_episode_steps")
-        return jsonify(instance_id=sessions.create(env_id, kwargs, max_steps, seed, body))
+        return jsonify(instance_id=sessions.create(env_id, kwargs, max_steps, seed, body, g.principal))
 
     @app.get("/v1/envs/")
     def env_list_all() -> Response:
-        return jsonify(all_envs=sessions.list_all())
+        return jsonify(all_envs=sessions.list_all(g.principal))
 
     @app.post("/v1/envs/<instance_id>/reset/")
     def env_reset(instance_id: str) -> Response:
-        body = request.get_json(force=True, silent=True)
+        body = _parse_body()
         body = body if isinstance(body, dict) else {}
         options = body.get("options") or {}
         if not isinstance(options, dict):
             raise BadRequest(f"options is {options!r}, expected an object")
-        instance = sessions.lookup(instance_id)
+        instance = sessions.lookup(instance_id, g.principal)
         observation, info = sessions.reset(instance, _optional_int(body, "seed"), options)
         return jsonify(observation=http_codec.encode(instance.observation_space, observation),
                        info=http_codec.jsonable(info))
@@ -99,7 +127,7 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
     def env_step(instance_id: str) -> Response:
         body = _json_object()
         raw_action = _required(body, "action")
-        instance = sessions.lookup(instance_id)
+        instance = sessions.lookup(instance_id, g.principal)
         try:
             action = http_codec.decode(instance.action_space, raw_action)
         except ValueError as problem:
@@ -111,25 +139,25 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
 
     @app.get("/v1/envs/<instance_id>/action_space/")
     def env_action_space_info(instance_id: str) -> Response:
-        return jsonify(info=http_codec.space_info(sessions.lookup(instance_id).action_space))
+        return jsonify(info=http_codec.space_info(sessions.lookup(instance_id, g.principal).action_space))
 
     @app.get("/v1/envs/<instance_id>/observation_space/")
     def env_observation_space_info(instance_id: str) -> Response:
-        return jsonify(info=http_codec.space_info(sessions.lookup(instance_id).observation_space))
+        return jsonify(info=http_codec.space_info(sessions.lookup(instance_id, g.principal).observation_space))
 
     @app.get("/v1/envs/<instance_id>/action_space/sample")
     def env_action_space_sample(instance_id: str) -> Response:
-        space = sessions.lookup(instance_id).action_space
+        space = sessions.lookup(instance_id, g.principal).action_space
         return jsonify(action=http_codec.encode(space, space.sample()))
 
     @app.get("/v1/envs/<instance_id>/action_space/contains/<x>")
     def env_action_space_contains(instance_id: str, x: str) -> Response:
-        return jsonify(member=sessions.action_contains(sessions.lookup(instance_id), x))
+        return jsonify(member=sessions.action_contains(sessions.lookup(instance_id, g.principal), x))
 
     @app.post("/v1/envs/<instance_id>/observation_space/contains")
     def env_observation_space_contains(instance_id: str) -> Response:
         body = _json_object()
-        instance = sessions.lookup(instance_id)
+        instance = sessions.lookup(instance_id, g.principal)
         try:
             return jsonify(member=http_codec.matches_info(instance.observation_space, body))
         except ValueError as problem:
@@ -137,23 +165,24 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
 
     @app.get("/v1/envs/<instance_id>/spec/")
     def env_spec(instance_id: str) -> Response:
-        return jsonify(sessions.spec(sessions.lookup(instance_id)))
+        return jsonify(sessions.spec(sessions.lookup(instance_id, g.principal)))
 
     @app.post("/v1/envs/<instance_id>/monitor/start/")
     def env_monitor_start(instance_id: str) -> tuple[str, int]:
         body = _json_object()
         directory = _required(body, "directory")
-        sessions.monitor_start(sessions.lookup(instance_id), str(directory), bool(body.get("force") or False))
+        instance = sessions.lookup(instance_id, g.principal)
+        sessions.monitor_start(instance, str(directory), bool(body.get("force") or False))
         return "", 204
 
     @app.post("/v1/envs/<instance_id>/monitor/close/")
     def env_monitor_close(instance_id: str) -> Response | tuple[str, int]:
-        score = sessions.monitor_close(sessions.lookup(instance_id))
+        score = sessions.monitor_close(sessions.lookup(instance_id, g.principal))
         return ("", 204) if score is None else jsonify(reward=score)
 
     @app.post("/v1/envs/<instance_id>/close/")
     def env_close(instance_id: str) -> tuple[str, int]:
-        sessions.close(sessions.lookup(instance_id))
+        sessions.close(sessions.lookup(instance_id, g.principal))
         return "", 204
 
     @app.post("/v1/upload/")
@@ -175,8 +204,16 @@ def create_app(sessions: OpenSessions, on_shutdown: Callable[[], None] | None = 
     return app
 
 
+def _parse_body() -> Any:
+    """The request's JSON body, or None when it is not JSON."""
+    try:
+        return request.get_json(force=True, silent=True)
+    except RecursionError:
+        raise BadRequest("Request is not a valid json: it is nested too deeply") from None
+
+
 def _json_object() -> dict[str, Any]:
-    body = request.get_json(force=True, silent=True)
+    body = _parse_body()
     if not isinstance(body, dict):
         raise BadRequest("Request is not a valid json")
     return body
@@ -207,16 +244,26 @@ class HttpServer:
         host: Interface to bind.
         port: TCP port; 0 picks a free one (read :attr:`port` after construction).
         threads: Request threads; calls on different instances run in parallel up to this many.
+        max_body_bytes: Largest request body waitress reads (the app answers 413 beyond its own limit too).
+        idle_timeout: Seconds after which a connection that sends nothing is closed.
+        connection_limit: Most open connections; beyond it new ones wait until one closes.
     """
 
-    def __init__(self, app: Any, host: str, port: int, threads: int = 16) -> None:
+    def __init__(self, app: Any, host: str, port: int, threads: int = 16, max_body_bytes: int = MAX_BODY_BYTES,
+                 idle_timeout: float = 15.0, connection_limit: int = 500) -> None:
         from waitress.server import create_server
 
         try:
             self._server = create_server(app, host=host, port=port, threads=threads, ident="gymlink-envserver",
                                          clear_untrusted_proxy_headers=True,
                                          # The select loop notices stop() within this many seconds.
-                                         asyncore_loop_timeout=0.25)
+                                         asyncore_loop_timeout=0.25,
+                                         # Idle connections are closed after idle_timeout (waitress: 120 s, with a
+                                         # limit of 100 connections, so 120 idle ones blocked the port), bodies are
+                                         # bounded (waitress: 1 GB) and so are headers.
+                                         channel_timeout=idle_timeout, cleanup_interval=max(idle_timeout / 3, 1),
+                                         connection_limit=connection_limit, max_request_body_size=max_body_bytes,
+                                         max_request_header_size=64 << 10)
         except OSError as error:
             raise OSError(f"cannot listen for HTTP on {host}:{port}: {error}") from error
         self.host = host

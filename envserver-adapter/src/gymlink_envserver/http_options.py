@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from gymlink_envserver.auth import TokenAuthenticator, check_exposure
 from gymlink_envserver.grader import (
     OSIM_RL_VERSION,
     GraderConfig,
@@ -16,6 +18,8 @@ from gymlink_envserver.grader import (
 from gymlink_envserver.http_api import HttpServer, create_app
 from gymlink_envserver.http_sessions import OpenSessions
 from gymlink_envserver.instances import InstanceTable
+
+logger = logging.getLogger("gymlink_envserver")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     grader.add_argument("--grader", action="store_true", help="serve the HTTP routes as a challenge grader")
     grader.add_argument("--seeds", default=None, metavar="S,...",
                         help="the fixed evaluation seeds, one episode each (required with --grader)")
-    grader.add_argument("--tokens", default=None, metavar="FILE",
-                        help="participants' tokens, one 'TOKEN [NAME]' per line (required with --grader)")
     grader.add_argument("--grader-version", default=None, metavar="V",
                         help="osim-rl version clients must report (default: the installed osim-rl's, else "
                              "the version the [osim] extra pins)")
@@ -71,12 +73,30 @@ def validate(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Grade
 
 
 def start(args: argparse.Namespace, table: InstanceTable, grader: GraderConfig | None,
-          on_shutdown: Callable[[], None]) -> HttpServer | None:
-    """Starts the HTTP server when ``--http-port`` is given; returns it (None when HTTP is off)."""
+          on_shutdown: Callable[[], None], authenticator: TokenAuthenticator | None = None) -> HttpServer | None:
+    """Starts the HTTP server when ``--http-port`` is given; returns it (None when HTTP is off).
+
+    Args:
+        args: The parsed flags.
+        table: The server's instance table.
+        grader: Grader mode's settings, or None.
+        on_shutdown: What ``POST /v1/shutdown/`` calls (with ``--http-allow-shutdown``).
+        authenticator: The server's tokens; HTTP requests then need a bearer token (not in grader mode, whose
+            clients send their token in the create request instead).
+
+    Raises:
+        ValueError: When the bind rule refuses the HTTP transport's address (it has no TLS).
+        OSError: When the port cannot be bound.
+    """
     if args.http_port is None:
         return None
+    warning = check_exposure(args.host, tls=False, tokens=authenticator is not None, insecure=args.insecure,
+                             what="the HTTP transport (plain HTTP: put a TLS proxy in front of it)")
+    if warning:
+        logger.warning("%s", warning)
     sessions = GraderSessions(table, grader) if grader is not None else OpenSessions(table)
-    app = create_app(sessions, on_shutdown if args.http_allow_shutdown else None)
+    app = create_app(sessions, on_shutdown if args.http_allow_shutdown else None,
+                     authenticator=None if grader is not None else authenticator)
     server = HttpServer(app, args.host, args.http_port, threads=args.http_threads)
     server.start()
     return server

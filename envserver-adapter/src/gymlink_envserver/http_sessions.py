@@ -12,15 +12,16 @@ import threading
 from typing import Any
 
 from gymlink_envserver import actions, http_codec
-from gymlink_envserver.errors import InstanceNotFound, InvalidAction, InvalidArgument
+from gymlink_envserver.auth import ANONYMOUS
+from gymlink_envserver.errors import InstanceNotFound, InvalidAction, InvalidArgument, clip
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome
 
 
 def unknown_instance(instance_id: str, error: InstanceNotFound) -> InstanceNotFound:
     """Upstream's message for an unknown id ("Instance_id X unknown"), plus the table's reason when it knew the id."""
     if error.message.endswith("is not known to this server"):
-        return InstanceNotFound(f"Instance_id {instance_id} unknown")
-    return InstanceNotFound(f"Instance_id {instance_id} unknown: {error.message}")
+        return InstanceNotFound(f"Instance_id {clip(instance_id)} unknown")
+    return InstanceNotFound(f"Instance_id {clip(instance_id)} unknown: {error.message}")
 
 
 class OpenSessions:
@@ -36,9 +37,12 @@ class OpenSessions:
         self._create_seeds: dict[str, int] = {}
 
     def create(self, env_id: str, kwargs: dict, max_episode_steps: int | None, seed: int | None,
-               body: dict[str, Any]) -> str:
-        """Makes an instance; returns its public id. A create ``seed`` seeds the first reset that names none."""
-        instance = self.table.make(env_id, kwargs, max_episode_steps)
+               body: dict[str, Any], principal: str = ANONYMOUS) -> str:
+        """Makes an instance of ``principal``; returns its public id.
+
+        A create ``seed`` seeds the first reset that names none.
+        """
+        instance = self.table.make(env_id, kwargs, max_episode_steps, principal=principal)
         if seed is not None:
             with self._lock:
                 self._create_seeds[instance.instance_id] = seed
@@ -48,18 +52,18 @@ class OpenSessions:
         """The id clients use for ``instance``."""
         return instance.instance_id
 
-    def list_all(self) -> dict[str, str]:
-        """Public instance id to env id, for every live instance."""
-        return {self.public_id(i): i.env_id for i in self.table.list()}
+    def list_all(self, principal: str = ANONYMOUS) -> dict[str, str]:
+        """Public instance id to env id, for every live instance of ``principal``."""
+        return {self.public_id(i): i.env_id for i in self.table.list(principal)}
 
-    def lookup(self, instance_id: str) -> Instance:
-        """The live instance a client's id names.
+    def lookup(self, instance_id: str, principal: str = ANONYMOUS) -> Instance:
+        """The live instance of ``principal`` that a client's id names.
 
         Raises:
             InstanceNotFound: "Instance_id X unknown", as upstream.
         """
         try:
-            return self.table.get(instance_id)
+            return self.table.get(instance_id, principal)
         except InstanceNotFound as error:
             raise unknown_instance(instance_id, error) from None
 
@@ -78,7 +82,7 @@ class OpenSessions:
         try:
             data = json.loads(text)
         except ValueError:
-            raise InvalidArgument(f"'{text}' is not a number or a JSON value, expected e.g. 1 or [0.5]") from None
+            raise InvalidArgument(f"'{clip(text)}' is not a number or a JSON value, expected e.g. 1 or [0.5]") from None
         try:
             actions.conform(instance.env_id, instance.action_space, http_codec.decode(instance.action_space, data))
         except (ValueError, InvalidAction):
@@ -108,4 +112,4 @@ class OpenSessions:
         """Closes and forgets the instance."""
         with self._lock:
             self._create_seeds.pop(instance.instance_id, None)
-        self.table.close(instance.instance_id)
+        self.table.close(instance.instance_id, principal=instance.principal)

@@ -15,7 +15,8 @@ from typing import Any
 
 import gymnasium as gym
 
-from gymlink_envserver import actions, kwargs_policy
+from gymlink_envserver import actions
+from gymlink_envserver.auth import ANONYMOUS
 from gymlink_envserver.envmaker import make_env
 from gymlink_envserver.errors import (
     EnvironmentFailed,
@@ -23,12 +24,18 @@ from gymlink_envserver.errors import (
     InvalidArgument,
     ResetNeeded,
     TooManyInstances,
+    clip,
+    echo,
 )
+from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import Allowlist
 
 logger = logging.getLogger("gymlink_envserver")
 
 StepOutcome = tuple[Any, float, bool, bool, dict]
+
+MAX_SEED = 2**63 - 1
+"""Largest reset seed (the protocol's int64; HTTP clients could send any integer)."""
 
 CONCURRENT_STEP_KEY = "gymlink.concurrent_step"
 """The ``metadata`` key with which an environment says that its steps wait and may run on several threads at once."""
@@ -46,12 +53,14 @@ class Instance:
         action_bounds: The action space prepared for batch checks when it is a Box, else None.
         declares_concurrent_step: Whether the environment's metadata says its steps wait (``gymlink.concurrent_step``).
         owner: The session that made it (closed with the session), or None.
+        principal: Who may use it: the token's principal of the caller that made it, or, on a server without
+            tokens, the session that made it (:data:`~gymlink_envserver.auth.ANONYMOUS` for unary and HTTP calls).
         lock: Held for every reset, step and close, so one instance never runs two calls at once.
         last_used: Clock reading at the end of the last call, for the idle timeout.
     """
 
     def __init__(self, env_id: str, instance_id: str, env: gym.Env, owner: Hashable | None,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], principal: Hashable = ANONYMOUS) -> None:
         self.env_id = env_id
         self.instance_id = instance_id
         self.env = env
@@ -60,6 +69,7 @@ class Instance:
         self.action_bounds = actions.BoxBounds.of(env.action_space)
         self.declares_concurrent_step = bool(env.metadata.get(CONCURRENT_STEP_KEY))
         self.owner = owner
+        self.principal = principal
         self.lock = threading.Lock()
         self._clock = clock
         self.last_used = clock()
@@ -70,7 +80,14 @@ class Instance:
         return f"instance '{self.instance_id}' of '{self.env_id}'"
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
-        """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock."""
+        """Starts a new episode (Gymnasium's ``reset(seed=, options=)``), holding the lock.
+
+        Raises:
+            InvalidArgument: When the seed is negative or too large, or the environment refuses the options.
+            EnvironmentFailed: When the environment raises otherwise.
+        """
+        if seed is not None and not 0 <= seed <= MAX_SEED:
+            raise InvalidArgument(f"seed for {self!r} is {echo(seed, 40)}, expected an integer in [0, 2^63 - 1]")
         with self.lock:
             try:
                 return self.reset_locked(seed, options)
@@ -78,15 +95,23 @@ class Instance:
                 self.touch()
 
     def reset_locked(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
-        """Starts a new episode (the caller holds the lock).
+        """Starts a new episode (the caller holds the lock; the seed is already checked).
 
         Raises:
             InstanceNotFound: When the instance was closed.
-            EnvironmentFailed: When the environment raises.
+            InvalidArgument: When the environment refuses the options.
+            EnvironmentFailed: When the environment raises otherwise.
         """
         self._check_open()
         try:
             observation, info = self.env.reset(seed=seed, options=options or None)
+        except (ValueError, TypeError, KeyError, AssertionError) as error:
+            self._needs_reset = "the previous reset raised an exception"
+            if not options:
+                raise self._failure("reset", error) from error
+            # Gymnasium's envs check their options with ValueError (e.g. Pendulum's x_init); the client sent them.
+            raise InvalidArgument(f"reset options {echo(options)} for {self!r} were refused: "
+                                  f"{type(error).__name__}: {clip(str(error))}") from error
         except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
             self._needs_reset = "the previous reset raised an exception"
             raise self._failure("reset", error) from error
@@ -138,16 +163,28 @@ class Instance:
             self._needs_reset = "the episode ended ({})".format("terminated" if terminated else "truncated")
         return observation, float(reward), bool(terminated), bool(truncated), info
 
-    def close(self) -> None:
-        """Closes the environment (idempotent); waits for a call in progress to finish."""
-        with self.lock:
+    def close(self, timeout: float | None = None) -> bool:
+        """Closes the environment (idempotent); waits for a call in progress to finish.
+
+        Args:
+            timeout: Most seconds to wait for a call in progress; None waits as long as it takes.
+
+        Returns:
+            False when a call was still in progress after ``timeout`` (the environment is left as it is).
+        """
+        if not self.lock.acquire(timeout=-1 if timeout is None else timeout):
+            return False
+        try:
             if self.closed:
-                return
+                return True
             self.closed = True
             try:
                 self.env.close()
             except Exception:  # noqa: BLE001 - a failing close must not stop the others
                 logger.warning("closing %r raised", self, exc_info=True)
+            return True
+        finally:
+            self.lock.release()
 
     def _check_open(self) -> None:
         if self.closed:
@@ -167,27 +204,33 @@ class InstanceTable:
         max_instances: Most instances alive at once; 0 for no limit.
         idle_timeout: Seconds after which an instance nobody touched is closed by :meth:`reap_idle`; 0 for never.
         clock: Monotonic clock in seconds (injectable for tests).
+        kwargs_policy: Which client kwargs ``make`` accepts; None for the default policy.
+        max_per_principal: Most live instances of one principal; 0 for no quota beyond ``max_instances``.
     """
 
     _FORGET_AFTER = 4096  # closed ids remembered so that later calls get "was closed ..." rather than "unknown"
 
     def __init__(self, allowlist: Allowlist, max_instances: int = 0, idle_timeout: float = 0.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, kwargs_policy: KwargsPolicy | None = None,
+                 max_per_principal: int = 0) -> None:
         if max_instances < 0:
             raise ValueError(f"max_instances is {max_instances}, expected >= 0 (0 = unlimited)")
         if idle_timeout < 0:
             raise ValueError(f"idle_timeout is {idle_timeout}, expected >= 0 (0 = never)")
         self.allowlist = allowlist
+        self.kwargs_policy = kwargs_policy or KwargsPolicy.load(None)
         self.max_instances = max_instances
+        self.max_per_principal = max_per_principal
         self.idle_timeout = idle_timeout
         self._clock = clock
         self._lock = threading.Lock()
         self._instances: dict[str, Instance] = {}
         self._pending = 0
-        self._closed_ids: collections.OrderedDict[str, str] = collections.OrderedDict()
+        # Closed id -> (principal, why), so that later calls of the same principal learn why it is gone.
+        self._closed_ids: collections.OrderedDict[str, tuple[Hashable, str]] = collections.OrderedDict()
 
     def make(self, env_id: str, kwargs: dict | None = None, max_episode_steps: int | None = None,
-             owner: Hashable | None = None) -> Instance:
+             owner: Hashable | None = None, principal: Hashable = ANONYMOUS) -> Instance:
         """Makes an instance of an allowed environment.
 
         Args:
@@ -195,23 +238,23 @@ class InstanceTable:
             kwargs: Keyword arguments for ``gymnasium.make``.
             max_episode_steps: Overrides the registered time limit.
             owner: The session making it, closed by :meth:`close_owned`; None for unowned.
+            principal: Who may use it (see :class:`Instance`); calls of anyone else get NOT_FOUND.
 
         Raises:
             UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
             TooManyInstances: When the instance limit is reached.
-            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs are refused (e.g. a
-                ``render_mode`` other than none or ``"rgb_array"``).
+            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs policy refuses the kwargs.
             EnvironmentFailed: When making the environment raises.
         """
         self.allowlist.check(env_id)
-        kwargs_policy.check_render_mode(env_id, kwargs or {})
+        kwargs = self.kwargs_policy.check(env_id, kwargs or {})
         if max_episode_steps is not None and max_episode_steps <= 0:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
-        self._reserve(env_id)
+        self._reserve(env_id, principal)
         try:
             env = make_env(env_id, kwargs or {}, max_episode_steps)
             instance_id = secrets.token_hex(6)
-            instance = Instance(env_id, instance_id, env, owner, self._clock)
+            instance = Instance(env_id, instance_id, env, owner, self._clock, principal)
             with self._lock:
                 self._instances[instance_id] = instance
         finally:
@@ -221,29 +264,30 @@ class InstanceTable:
                     f" for {owner}" if owner is not None else "", len(self))
         return instance
 
-    def get(self, instance_id: str) -> Instance:
-        """The live instance with this id; marks it used.
+    def get(self, instance_id: str, principal: Hashable = ANONYMOUS) -> Instance:
+        """The live instance with this id that ``principal`` may use; marks it used.
 
         Raises:
-            InstanceNotFound: Naming the id, and why it is gone when it was closed or expired.
+            InstanceNotFound: Naming the id, and why it is gone when it was closed or expired. Another principal's
+                instance is "not known", exactly like an id that never existed.
         """
         with self._lock:
             instance = self._instances.get(instance_id)
-            if instance is None:
-                reason = self._closed_ids.get(instance_id)
-                if reason is not None:
-                    raise InstanceNotFound(f"instance '{instance_id}' {reason}")
-                raise InstanceNotFound(f"instance '{instance_id}' is not known to this server")
+            if instance is None or instance.principal != principal:
+                closed = self._closed_ids.get(instance_id)
+                if instance is None and closed is not None and closed[0] == principal:
+                    raise InstanceNotFound(f"instance '{instance_id}' {closed[1]}")
+                raise InstanceNotFound(f"instance '{clip(instance_id)}' is not known to this server")
             instance.touch()
             return instance
 
-    def close(self, instance_id: str, reason: str = "closed by the client") -> None:
-        """Closes and forgets an instance.
+    def close(self, instance_id: str, reason: str = "closed by the client", principal: Hashable = ANONYMOUS) -> None:
+        """Closes and forgets an instance of ``principal``.
 
         Raises:
-            InstanceNotFound: When no such instance is live.
+            InstanceNotFound: When ``principal`` has no such live instance.
         """
-        self._close(self.get(instance_id), reason)
+        self._close(self.get(instance_id, principal), reason)
 
     def close_owned(self, owner: Hashable, reason: str = "closed when its session ended") -> int:
         """Closes every instance ``owner`` made; returns how many (idempotent)."""
@@ -252,12 +296,15 @@ class InstanceTable:
             self._close(instance, reason)
         return len(owned)
 
-    def close_all(self, reason: str = "closed when the server stopped") -> int:
-        """Closes every instance; returns how many."""
-        live = self.list()
-        for instance in live:
-            self._close(instance, reason)
-        return len(live)
+    def close_all(self, reason: str = "closed when the server stopped", busy_timeout: float | None = None) -> int:
+        """Closes every instance; returns how many were closed.
+
+        Args:
+            reason: Why, for later calls and the log.
+            busy_timeout: Most seconds to wait for each instance busy in a call; None waits as long as it takes.
+                An instance still busy then is forgotten without closing (the server is going away).
+        """
+        return sum(self._close(instance, reason, busy_timeout) for instance in self.list())
 
     def reap_idle(self) -> list[str]:
         """Closes unowned instances untouched for longer than the idle timeout (skipping ones busy right now).
@@ -277,35 +324,45 @@ class InstanceTable:
                 reaped.append(instance.instance_id)
         return reaped
 
-    def list(self) -> list[Instance]:
-        """A snapshot of the live instances."""
+    def list(self, principal: Hashable | None = None) -> list[Instance]:
+        """A snapshot of the live instances (of ``principal`` only, when given)."""
         with self._lock:
-            return list(self._instances.values())
+            return [i for i in self._instances.values() if principal is None or i.principal == principal]
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._instances)
 
-    def _reserve(self, env_id: str) -> None:
+    def _reserve(self, env_id: str, principal: Hashable) -> None:
         with self._lock:
             live = len(self._instances) + self._pending
             if self.max_instances and live >= self.max_instances:
                 raise TooManyInstances(
                     f"cannot make '{env_id}': the server holds {live} instances, its limit (--max-instances) "
                     f"is {self.max_instances}; close instances first")
+            if self.max_per_principal:
+                held = sum(1 for i in self._instances.values() if i.principal == principal)
+                if held >= self.max_per_principal:
+                    raise TooManyInstances(
+                        f"cannot make '{env_id}': '{principal}' holds {held} instances, the limit per caller "
+                        f"(--max-instances-per-principal) is {self.max_per_principal}; close instances first")
             self._pending += 1
 
-    def _close(self, instance: Instance, reason: str) -> None:
+    def _close(self, instance: Instance, reason: str, busy_timeout: float | None = None) -> bool:
         with self._lock:
             if self._instances.pop(instance.instance_id, None) is None:
-                return
+                return False
             message = reason if reason.startswith("was ") else f"was {reason}"
-            self._closed_ids[instance.instance_id] = f"of '{instance.env_id}' {message}"
+            self._closed_ids[instance.instance_id] = (instance.principal, f"of '{instance.env_id}' {message}")
             while len(self._closed_ids) > self._FORGET_AFTER:
                 self._closed_ids.popitem(last=False)
-        instance.close()
+        if not instance.close(busy_timeout):
+            logger.warning("left %s instance %s unclosed: a call on it was still running after %g s",
+                           instance.env_id, instance.instance_id, busy_timeout)
+            return False
         logger.info("closed %s instance %s (%s) [%d live]", instance.env_id, instance.instance_id,
                     reason.removeprefix("was "), len(self))
+        return True
 
 
 

@@ -1,7 +1,8 @@
 """The gymlink.v1 operations on protobuf messages, shared by the unary RPCs and the Session stream.
 
-Each method takes a request message and returns a response message, or raises an
-:class:`~gymlink_envserver.errors.EnvServerError`; turning errors into statuses is the transport's job.
+Each method takes a request message and the caller's principal (:mod:`gymlink_envserver.auth`) and returns a
+response message, or raises an :class:`~gymlink_envserver.errors.EnvServerError`; turning errors into statuses is the
+transport's job.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import gymnasium as gym
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
+from gymlink_envserver.auth import ANONYMOUS
 from gymlink_envserver.batch import BatchResult, BatchStepper
 from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace
 from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct
@@ -53,10 +55,12 @@ class EnvOperations:
             entries.append(entry)
         return pb.ListEnvironmentsResponse(environments=entries)
 
-    def make(self, request: pb.MakeRequest, owner: Hashable | None = None) -> pb.MakeResponse:
+    def make(self, request: pb.MakeRequest, owner: Hashable | None = None,
+             principal: Hashable = ANONYMOUS) -> pb.MakeResponse:
         """Makes an instance; closes it again when its spaces cannot be described (UNIMPLEMENTED)."""
         max_steps = request.max_episode_steps if request.HasField("max_episode_steps") else None
-        instance = self.table.make(request.env_id, codec.decode_json_map(request.kwargs), max_steps, owner)
+        instance = self.table.make(request.env_id, codec.decode_json_map(request.kwargs), max_steps, owner,
+                                   principal)
         try:
             return pb.MakeResponse(
                 instance_id=instance.instance_id,
@@ -65,23 +69,23 @@ class EnvOperations:
                 spec=_spec(instance),
             )
         except Exception:
-            self.table.close(instance.instance_id, "closed because its spaces cannot be described")
+            self.table.close(instance.instance_id, "closed because its spaces cannot be described", principal)
             raise
 
-    def reset(self, request: pb.ResetRequest) -> pb.ResetResponse:
+    def reset(self, request: pb.ResetRequest, principal: Hashable = ANONYMOUS) -> pb.ResetResponse:
         """Resets an instance (seed 0 is a seed; an absent seed keeps the RNG)."""
-        instance = self.table.get(request.instance_id)
+        instance = self.table.get(request.instance_id, principal)
         seed = request.seed if request.HasField("seed") else None
         observation, info = instance.reset(seed=seed, options=codec.decode_json_map(request.options))
         return pb.ResetResponse(observation=codec.encode_value(instance.observation_space, observation),
                                 info=codec.encode_json_map(info))
 
-    def step(self, request: pb.StepRequest) -> pb.StepResponse:
+    def step(self, request: pb.StepRequest, principal: Hashable = ANONYMOUS) -> pb.StepResponse:
         """Steps an instance by one action."""
-        instance = self.table.get(request.instance_id)
+        instance = self.table.get(request.instance_id, principal)
         return _step_response(instance, instance.step(codec.decode_value(request.action)))
 
-    def step_batch(self, request: pb.StepBatchRequest) -> pb.StepBatchResponse:
+    def step_batch(self, request: pb.StepBatchRequest, principal: Hashable = ANONYMOUS) -> pb.StepBatchResponse:
         """Steps several instances (see :mod:`gymlink_envserver.batch`); nothing steps when a request is invalid."""
         limit = self.table.max_instances
         if limit and len(request.steps) > limit:
@@ -94,12 +98,13 @@ class EnvOperations:
         actions = codec.decode_stacked(values)
         if actions is None:
             actions = [codec.decode_value(value) for value in values]
-        stepped = self.stepper.step(ids, actions, request.autoreset, request.isolate_failures)
+        stepped = self.stepper.step(ids, actions, request.autoreset, request.isolate_failures, principal)
         return pb.StepBatchResponse(results=[_batch_response(instance, result) for instance, result in stepped])
 
-    def close(self, request: pb.CloseRequest) -> pb.CloseResponse:
+
+    def close(self, request: pb.CloseRequest, principal: Hashable = ANONYMOUS) -> pb.CloseResponse:
         """Closes an instance."""
-        self.table.close(request.instance_id)
+        self.table.close(request.instance_id, principal=principal)
         return pb.CloseResponse()
 
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import gymnasium as gym
 
-from gymlink_envserver.errors import DependencyMissing, EnvironmentNotAllowed, InvalidArgument, UnknownEnvironment
+from gymlink_envserver.errors import (
+    DependencyMissing,
+    EnvironmentNotAllowed,
+    InvalidArgument,
+    UnknownEnvironment,
+    clip,
+)
 
 # Gymnasium's own env families served by default, with the module each needs (None: only Gymnasium's own deps).
 # The functional phys2d/tabular envs (need jax) and the mujoco-py based v2/v3 ids (callable entry points) are left out.
@@ -37,6 +44,10 @@ FAMILY_EXTRAS: dict[str, str] = {
     "gymnasium.envs.mujoco": "mujoco",
     "gymlink_envserver.osim": "osim",
 }
+
+
+ENV_ID = re.compile(r"^(?:[\w:.-]+/)?[\w:.-]+?(?:-v\d+)?$")
+"""Gymnasium's id grammar, ``[namespace/]name[-vN]`` (its ``ENV_ID_RE``; entry points ``module:Class`` fit too)."""
 
 
 def parse_allow(text: str | None, flag: str = "--allow") -> list[str]:
@@ -184,7 +195,7 @@ class Allowlist:
             env_id: A registered id or a ``module:Class`` entry point.
 
         Raises:
-            InvalidArgument: When the id is empty.
+            InvalidArgument: When the id is empty or not of Gymnasium's ``[namespace/]name[-vN]`` shape.
             EnvironmentNotAllowed: When the id is registered (or is an entry point) but not allowed.
             DependencyMissing: When the id is one of Gymnasium's own but the package it needs is not installed.
             UnknownEnvironment: When nothing is registered under the id; the message suggests close ids.
@@ -193,10 +204,14 @@ class Allowlist:
             raise InvalidArgument("env_id is empty, expected a registered id such as 'Pendulum-v1'")
         if env_id in self._ids:
             return
+        if not ENV_ID.match(env_id):
+            # gym-http-api's words, which its clients know; Gymnasium's id grammar.
+            raise InvalidArgument(f"Attempted to look up malformed environment ID '{clip(env_id)}': expected "
+                                  "[namespace/]name[-vN], e.g. 'Pendulum-v1'")
         if is_entry_point(env_id):
             raise EnvironmentNotAllowed(
-                f"entry point '{env_id}' is not allowed on this server: it would import arbitrary code; "
-                f"start the server with --allow {env_id} to permit it")
+                f"entry point '{clip(env_id)}' is not allowed on this server: it would import arbitrary code; "
+                f"start the server with --allow {clip(env_id)} to permit it")
         if env_id in gym.registry:
             missing = missing_dependency(env_id)
             if missing is not None:
@@ -204,10 +219,12 @@ class Allowlist:
             raise EnvironmentNotAllowed(
                 f"environment '{env_id}' is registered but not allowed on this server; "
                 f"start the server with --allow {env_id} to permit it")
-        raise UnknownEnvironment(f"environment '{env_id}' is not registered{self.suggest(env_id)}")
+        raise UnknownEnvironment(f"environment '{clip(env_id)}' is not registered{self.suggest(env_id)}")
 
     def suggest(self, env_id: str) -> str:
         """A "did you mean" suffix for an unknown id (allowed ids first), or an empty string."""
+        if len(env_id) > 200:  # difflib is quadratic; no registered id is anywhere near this long
+            return ""
         for candidates in (self.ids(), sorted(gym.registry)):
             matches = difflib.get_close_matches(env_id, candidates, n=3, cutoff=0.6)
             if matches:

@@ -1,16 +1,17 @@
 package io.gymlink.cli;
 
 import io.gymlink.client.ClientConfig;
+import io.gymlink.client.ClientSecurity;
 import io.gymlink.client.EnvFactories;
 import io.gymlink.client.EnvFactory;
-import io.gymlink.client.EnvTarget;
+import io.gymlink.client.GrpcChannels;
 import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.InvalidArgumentException;
 import io.gymlink.vector.ChannelFactory;
 import io.gymlink.vector.ServerTargets;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,26 @@ public final class EnvServerOptions {
       description = "Deadline for making an environment, in seconds (default: ${DEFAULT-VALUE}).")
   double makeTimeoutSeconds;
 
+  @Option(names = "--tls",
+      description = "Speak TLS to --server (gRPC), trusting the JDK's CAs or --ca-cert.")
+  boolean tls;
+
+  @Option(names = "--ca-cert", paramLabel = "FILE",
+      description = "PEM CA bundle that signed the server's certificate (implies --tls).")
+  Path caCert;
+
+  @Option(names = "--client-cert", paramLabel = "FILE",
+      description = "PEM client certificate for servers that require one (mutual TLS; implies --tls).")
+  Path clientCert;
+
+  @Option(names = "--client-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key of --client-cert.")
+  Path clientKey;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "File holding the bearer token for --server (its first field). Default: the environment"
+          + " variable " + ClientSecurity.TOKEN_VARIABLE + ", if set.")
+  Path tokenFile;
+
   @Option(names = "--server-lost-timeout", paramLabel = "SECONDS", defaultValue = "300",
       description = "How long vector envs keep retrying when no env server at all can be reached before the command"
           + " fails (lost servers are retried with backoff, their envs re-made elsewhere) (default: ${DEFAULT-VALUE}).")
@@ -75,6 +96,22 @@ public final class EnvServerOptions {
           + callTimeoutSeconds + " and " + makeTimeoutSeconds);
     }
     return new ClientConfig(seconds(callTimeoutSeconds), seconds(makeTimeoutSeconds));
+  }
+
+  /**
+   * TLS and the bearer token for --server, from --tls, --ca-cert, --client-cert, --client-key and --token-file
+   * (else {@value ClientSecurity#TOKEN_VARIABLE}).
+   *
+   * @throws ParameterException when the files cannot be read or do not fit together
+   */
+  public ClientSecurity security() {
+    try {
+      boolean useTls = tls || caCert != null || clientCert != null;
+      return new ClientSecurity(useTls, caCert, clientCert, clientKey,
+          ClientSecurity.readToken(tokenFile, System.getenv()));
+    } catch (EnvException e) {
+      throw new ParameterException(mixee.commandLine(), e.getMessage());
+    }
   }
 
   /** Whether --verbose was given. */
@@ -102,6 +139,10 @@ public final class EnvServerOptions {
     if (server != null) {
       return connectTo(server, config);
     }
+    if (tls || caCert != null || clientCert != null || tokenFile != null) {
+      throw new ParameterException(mixee.commandLine(), "--tls, --ca-cert, --client-cert and --token-file apply to"
+          + " --server; the local env server listens on loopback without them");
+    }
     List<String> args = new ArrayList<>(List.of("--log-level", verbose ? "info" : "warning"));
     args.addAll(extraServerArgs);
     if (envserverArgs != null && !envserverArgs.isBlank()) {
@@ -123,30 +164,30 @@ public final class EnvServerOptions {
   }
 
   private ServerConnection connectTo(String servers, ClientConfig config) {
+    ClientSecurity security = security();
     try {
       if (servers.trim().startsWith("http://")) {
         if (servers.contains(",")) {
           throw new InvalidArgumentException("a list of servers needs gRPC servers; '" + servers + "' names"
               + " gym-http-api ones");
         }
-        EnvTarget.parse(servers);
-        return new ServerConnection(EnvFactories.forServer(servers, config), null);
+        return new ServerConnection(EnvFactories.forServer(servers, config, security), null);
       }
       ServerTargets targets = ServerTargets.parse(servers);
-      return new ServerConnection(singleEnvFactory(targets.entries().get(0), config), null, targets,
-          vectorSettings(config), ChannelFactory.plaintext());
-    } catch (InvalidArgumentException e) {
+      return new ServerConnection(singleEnvFactory(targets.entries().get(0), config, security), null, targets,
+          vectorSettings(config), ChannelFactory.secured(security));
+    } catch (EnvException e) {
       throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
     }
   }
 
   /** Single environments go to the first entry; a {@code dns:///} one through gRPC's own resolver. */
-  private static EnvFactory singleEnvFactory(ServerTargets.Entry first, ClientConfig config) {
+  private static EnvFactory singleEnvFactory(ServerTargets.Entry first, ClientConfig config,
+      ClientSecurity security) {
     if (!first.resolve()) {
-      return EnvFactories.forServer(first.text(), config);
+      return EnvFactories.forServer(first.text(), config, security);
     }
-    return new GrpcEnvFactory(NettyChannelBuilder.forTarget(first.text()).usePlaintext()
-        .maxInboundMessageSize(64 << 20).build(), first.text(), config);
+    return new GrpcEnvFactory(GrpcChannels.forTarget(first.text(), security), first.text(), config);
   }
 
   private VectorSettings vectorSettings(ClientConfig config) {

@@ -8,7 +8,6 @@ import io.gymlink.proto.v1.ListEnvironmentsRequest;
 import io.gymlink.proto.v1.ServerInfo;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,13 +46,14 @@ public final class GrpcEnvFactory implements EnvFactory {
     return forTarget(target, config);
   }
 
-  /** A factory for a parsed gRPC target. */
+  /** A factory for a parsed gRPC target, over plaintext HTTP/2 without a token. */
   public static GrpcEnvFactory forTarget(EnvTarget target, ClientConfig config) {
-    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
-        .usePlaintext()
-        // Observations and info stay well below this; it bounds what a confused server can make us allocate.
-        .maxInboundMessageSize(64 << 20)
-        .build();
+    return forTarget(target, config, ClientSecurity.plaintext());
+  }
+
+  /** A factory for a parsed gRPC target with TLS and a bearer token as {@code security} says. */
+  public static GrpcEnvFactory forTarget(EnvTarget target, ClientConfig config, ClientSecurity security) {
+    ManagedChannel channel = GrpcChannels.forAddress(target.host(), target.port(), security);
     return new GrpcEnvFactory(channel, target.authority(), config);
   }
 

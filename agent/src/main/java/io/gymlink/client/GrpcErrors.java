@@ -71,6 +71,10 @@ public final class GrpcErrors {
       case CANCELLED:
         return new EnvServerUnavailableException("call to env server at " + call.target() + " was cancelled during "
             + call.describe() + (silent ? "" : ": " + description), cause);
+      case UNAUTHENTICATED:
+        return new EnvServerException("env server at " + call.target() + " refused " + call.describe()
+            + " (UNAUTHENTICATED): " + (silent ? "no valid bearer token" : description)
+            + " — give the server's token with --token-file FILE or " + ClientSecurity.TOKEN_VARIABLE, cause);
       case INTERNAL:
         // The server's own INTERNAL errors name the environment and what it raised.
         return new EnvServerException(serverText, cause);

@@ -29,13 +29,24 @@ final class GymHttpTransport implements AutoCloseable {
   private final HttpClient http;
   private final ObjectMapper json;
   private final String server;
+  private final String authorization;
 
   /**
    * @param base server root, e.g. {@code http://127.0.0.1:5000}
    * @param connectTimeout deadline for opening a connection
    */
   GymHttpTransport(URI base, Duration connectTimeout) {
+    this(base, connectTimeout, null);
+  }
+
+  /**
+   * @param base server root, e.g. {@code http://127.0.0.1:5000}
+   * @param connectTimeout deadline for opening a connection
+   * @param token bearer token sent with every request, or {@code null}
+   */
+  GymHttpTransport(URI base, Duration connectTimeout, String token) {
     this.base = base;
+    this.authorization = token == null ? null : "Bearer " + token;
     this.server = base.toString();
     this.http = HttpClient.newBuilder()
         // gym-http-api servers speak HTTP/1.1; asking for h2c would add an Upgrade round that many refuse.
@@ -86,10 +97,11 @@ final class GymHttpTransport implements AutoCloseable {
   }
 
   private HttpRequest.Builder request(String path, Duration timeout) {
-    return HttpRequest.newBuilder(base.resolve(path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path))
         .timeout(timeout)
         .header("Content-Type", "application/json")
         .header("Accept", "application/json");
+    return authorization == null ? builder : builder.header("Authorization", authorization);
   }
 
   private JsonNode send(HttpRequest request, String what) {

@@ -23,9 +23,9 @@ public final class HttpEnvFactory implements EnvFactory {
   private final ClientConfig config;
   private final String target;
 
-  private HttpEnvFactory(URI base, ClientConfig config) {
+  private HttpEnvFactory(URI base, ClientConfig config, String token) {
     this.config = Objects.requireNonNull(config, "config");
-    this.transport = new GymHttpTransport(base, config.callTimeout());
+    this.transport = new GymHttpTransport(base, config.callTimeout(), token);
     this.target = base.toString();
   }
 
@@ -35,10 +35,19 @@ public final class HttpEnvFactory implements EnvFactory {
    * @param target {@code http://host:port}
    */
   public static HttpEnvFactory forTarget(EnvTarget target, ClientConfig config) {
+    return forTarget(target, config, null);
+  }
+
+  /**
+   * A factory for the server at {@code target} that sends {@code Authorization: Bearer token} with every request.
+   *
+   * @param token bearer token, or {@code null} for none
+   */
+  public static HttpEnvFactory forTarget(EnvTarget target, ClientConfig config, String token) {
     if (!target.scheme().equals("http")) {
       throw new IllegalArgumentException("HttpEnvFactory needs an http:// address, got " + target);
     }
-    return new HttpEnvFactory(URI.create("http://" + target.authority()), config);
+    return new HttpEnvFactory(URI.create("http://" + target.authority()), config, token);
   }
 
   @Override

@@ -40,6 +40,10 @@ final class HttpErrors {
           ? new EnvServerException(request + " failed on the server with HTTP " + status + ": " + text)
           : new InvalidArgumentException(request + " was refused with HTTP " + status + ": " + text);
     }
+    if (status == 401 && (type == null || type.equals("Unauthenticated"))) {
+      return new EnvServerException(request + " was refused (HTTP 401): " + message + " — give the server's token"
+          + " with --token-file FILE or " + ClientSecurity.TOKEN_VARIABLE);
+    }
     if (type != null) {
       return byType(type, message);
     }
