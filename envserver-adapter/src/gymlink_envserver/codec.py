@@ -130,6 +130,26 @@ def decode_stacked(values: Sequence[pb.Value]) -> np.ndarray | None:
     return np.frombuffer(joined, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape((len(values),) + shape)
 
 
+def fill_value(target: pb.Value, space: spaces.Space, value: Any) -> None:
+    """Writes an element of ``space`` into ``target``, a field of a message being built (every step's observation).
+
+    Cheaper than assigning :func:`encode_value`'s result, which builds a Value and then copies it into the field.
+
+    Raises:
+        UnsupportedSpace: When ``space`` (or a subspace) is not one the protocol carries.
+    """
+    if isinstance(space, spaces.Box):
+        array = np.asarray(value, dtype=space.dtype)
+        code = _DTYPE_CODES.get(array.dtype.str[1:])
+        if code is not None and array.dtype.byteorder != ">":
+            tensor = target.tensor
+            tensor.dtype = code
+            tensor.shape.extend(array.shape)
+            tensor.data = array.tobytes()
+            return
+    target.CopyFrom(encode_value(space, value))
+
+
 def encode_value(space: spaces.Space, value: Any) -> pb.Value:
     """Encodes an element of ``space`` (observation or action) as a Value.
 

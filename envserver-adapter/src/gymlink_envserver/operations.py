@@ -110,16 +110,18 @@ class EnvOperations:
 
 def _step_response(instance: Instance, outcome: StepOutcome) -> pb.StepResponse:
     observation, reward, terminated, truncated, info = outcome
-    return pb.StepResponse(
-        observation=codec.encode_value(instance.observation_space, observation),
-        reward=reward, terminated=terminated, truncated=truncated, info=codec.encode_json_map(info))
+    response = pb.StepResponse(reward=reward, terminated=terminated, truncated=truncated)
+    codec.fill_value(response.observation, instance.observation_space, observation)
+    if info:
+        response.info.CopyFrom(codec.encode_json_map(info))
+    return response
 
 
 def _batch_response(instance: Instance, result: BatchResult) -> pb.StepResponse:
     response = _step_response(instance, result.step) if result.step is not None else pb.StepResponse()
     if result.reset is not None:
         observation, info = result.reset
-        response.reset_observation.CopyFrom(codec.encode_value(instance.observation_space, observation))
+        codec.fill_value(response.reset_observation, instance.observation_space, observation)
         if info:
             response.reset_info.CopyFrom(codec.encode_json_map(info))
     if result.error is not None:

@@ -113,8 +113,14 @@ class KubernetesManifestsTest {
     assertTrue(dockerfile.contains("EXPOSE " + containerPort), "the image exposes " + containerPort);
     assertTrue(dockerfile.contains("GYMLINK_PORT=" + containerPort), "the image's default port");
     for (String probe : List.of("readinessProbe", "livenessProbe")) {
-      assertEquals(containerPort, server.path(probe).path("grpc").path("port").asInt(), probe + " port");
+      // The image's own HEALTHCHECK: the gRPC health service, at GYMLINK_PORT, over TLS with GYMLINK_TLS_CA.
+      List<String> command = new ArrayList<>();
+      server.path(probe).path("exec").path("command").forEach(c -> command.add(c.asText()));
+      assertEquals(List.of("python", "-m", "gymlink_envserver.healthcheck"), command, probe);
+      assertTrue(dockerfile.contains("CMD [\"" + String.join("\", \"", command) + "\"]"), probe + " is the image's");
     }
+    String healthcheck = read("envserver-adapter/src/gymlink_envserver/healthcheck.py");
+    assertTrue(healthcheck.contains("GYMLINK_PORT") && healthcheck.contains("GYMLINK_TLS_CA"), healthcheck);
     assertTrue(read("envserver-adapter/src/gymlink_envserver/server.py").contains("add_HealthServicer_to_server"),
         "the server serves grpc.health.v1, which the probes ask");
     JsonNode service = byKind.get("Service").path("spec");
@@ -123,6 +129,41 @@ class KubernetesManifestsTest {
     assertEquals(containerPort, service.path("ports").get(0).path("port").asInt());
     assertTrue(dockerfile.contains("--uid " + deployment().path("spec").path("template").path("spec")
         .path("securityContext").path("runAsUser").asInt()), "runs as the image's own user");
+  }
+
+  @Test
+  void secrets_everyFileAPodReadsIsMountedFromTheGeneratedSecret() throws IOException {
+    JsonNode generator = files.get("kustomization.yaml").path("secretGenerator").get(0);
+    Set<String> generated = new TreeSet<>();
+    generator.path("files").forEach(f -> generated.add(Path.of(f.asText()).getFileName().toString()));
+    for (JsonNode workload : List.of(deployment(), byKind.get("Job"))) {
+      JsonNode pod = workload.path("spec").path("template").path("spec");
+      Map<String, String> mounts = new HashMap<>();
+      container(workload).path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(),
+          m.path("mountPath").asText()));
+      Set<String> readable = new TreeSet<>();
+      pod.path("volumes").forEach(v -> {
+        if (v.has("secret")) {
+          assertEquals(generator.path("name").asText(), v.path("secret").path("secretName").asText());
+          v.path("secret").path("items").forEach(item -> {
+            assertTrue(generated.contains(item.path("key").asText()), item + " is generated");
+            readable.add(mounts.get(v.path("name").asText()) + "/" + item.path("path").asText());
+          });
+        }
+      });
+      List<String> paths = new ArrayList<>();
+      container(workload).path("args").forEach(a -> {
+        if (a.asText().startsWith("/")) {
+          paths.add(a.asText());
+        }
+      });
+      env(container(workload)).values().stream().filter(v -> v.startsWith("/secrets/")).forEach(paths::add);
+      assertFalse(paths.isEmpty());
+      paths.forEach(path -> assertTrue(readable.contains(path), path + " is mounted from the secret: " + readable));
+    }
+    assertTrue(read(".gitignore").contains("deploy/k8s/secrets/"), "the generated secrets stay out of git");
+    String makeSecrets = read("envserver-adapter/docker/make-secrets.sh");
+    generated.forEach(name -> assertTrue(makeSecrets.contains(name), "gymlink-make-secrets writes " + name));
   }
 
   @Test

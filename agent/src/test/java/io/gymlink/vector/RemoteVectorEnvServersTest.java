@@ -3,20 +3,28 @@ package io.gymlink.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.cli.LocalEnvServer;
 import io.gymlink.client.ClientConfig;
+import io.gymlink.client.ClientSecurity;
 import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.Env;
+import io.gymlink.env.EnvServerUnavailableException;
 import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.testing.PythonEnvServer;
+import io.gymlink.testing.TestCertificates;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The remote vector env against real Python env servers over real sockets: several servers, a SIGKILL, DNS. */
 class RemoteVectorEnvServersTest {
@@ -133,5 +141,27 @@ class RemoteVectorEnvServersTest {
       // Crash-v0 raises on the 3rd step of every episode: steps 3 and 6 of both envs.
       assertEquals(4, interrupted);
     }
+  }
+
+  @Test
+  void tlsAndToken_dnsName_eachAddressIsCheckedAgainstTheName(@TempDir Path dir) throws Exception {
+    // A certificate for the name only (no IP): it verifies only if the channel presents the name, not the address.
+    TestCertificates certs = TestCertificates.create(dir, "DNS:envservers.test");
+    Path tokens = Files.writeString(dir.resolve("tokens"), "s3cret-token trainer\n");
+    LocalEnvServer secure = server("--tls-cert", certs.server().toString(), "--tls-key",
+        certs.serverKey().toString(), "--tokens", tokens.toString());
+    ClientSecurity security = new ClientSecurity(true, certs.ca(), null, null, "s3cret-token");
+    HostResolver resolver = host -> List.of(InetAddress.getByName("127.0.0.1"));
+    RemoteVectorConfig config = RemoteVectorConfig.of("Pendulum-v1", 2);
+    try (RemoteVectorEnv env = RemoteVectorEnv.connect(ServerTargets.parse("dns:///envservers.test:"
+        + secure.port()), config, resolver, ChannelFactory.secured(security))) {
+      env.reset(0L);
+      assertArrayEquals(new boolean[2], env.step(actions(2, 0)).interrupted());
+    }
+    EnvServerUnavailableException byAddress = assertThrows(EnvServerUnavailableException.class,
+        () -> RemoteVectorEnv.connect(ServerTargets.parse(secure.target()), config, resolver,
+            ChannelFactory.secured(security)).close());
+    assertTrue(byAddress.getMessage().startsWith("cannot reach any env server of " + secure.target()),
+        byAddress.getMessage());
   }
 }
