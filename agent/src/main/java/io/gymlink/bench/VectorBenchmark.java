@@ -65,6 +65,11 @@ public final class VectorBenchmark implements Callable<Integer> {
       description = "sync (step) and/or async (send/recv half of the envs at a time) (default: ${DEFAULT-VALUE}).")
   List<String> modes;
 
+  @Option(names = "--async-streams", defaultValue = "1", paramLabel = "K",
+      description = "Session streams per server in async mode (--streams-per-server); with K > 1 the halves of the"
+          + " envs can overlap on the server (default: ${DEFAULT-VALUE}; sync always uses 1).")
+  int asyncStreams;
+
   @Option(names = "--seconds", defaultValue = "2", paramLabel = "S",
       description = "Timed seconds per cell (default: ${DEFAULT-VALUE}).")
   double seconds;
@@ -95,7 +100,7 @@ public final class VectorBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (seconds <= 0 || warmupSeconds < 0 || repeats < 1 || numEnvs.stream().anyMatch(n -> n < 1)
+    if (seconds <= 0 || warmupSeconds < 0 || repeats < 1 || asyncStreams < 1 || numEnvs.stream().anyMatch(n -> n < 1)
         || serverCounts.stream().anyMatch(s -> s < 1) || !List.of("sync", "async").containsAll(modes)) {
       throw new ParameterException(spec.commandLine(), "--seconds must be positive, --repeats, --num-envs and"
           + " --servers at least 1, --modes sync and/or async");
@@ -136,11 +141,12 @@ public final class VectorBenchmark implements Callable<Integer> {
 
   private double measure(Cell cell, List<LocalEnvServer> servers) {
     String targets = String.join(",", servers.stream().map(LocalEnvServer::target).toList());
-    try (RemoteVectorEnv env = RemoteVectorEnv.connect(ServerTargets.parse(targets),
-        RemoteVectorConfig.of(cell.envId(), cell.numEnvs()))) {
+    boolean async = cell.mode().equals("async");
+    RemoteVectorConfig config = RemoteVectorConfig.of(cell.envId(), cell.numEnvs())
+        .withStreamsPerServer(async ? asyncStreams : 1);
+    try (RemoteVectorEnv env = RemoteVectorEnv.connect(ServerTargets.parse(targets), config)) {
       BoxValue actions = sampleActions(env.singleActionSpace(), cell.numEnvs(), new Random(0));
       env.reset(0L);
-      boolean async = cell.mode().equals("async");
       run(env, actions, async, (long) (warmupSeconds * 1e9));
       long start = System.nanoTime();
       long steps = run(env, actions, async, (long) (seconds * 1e9));
