@@ -2,22 +2,27 @@ package io.gymlink.td3;
 
 import io.gymlink.buffer.Batch;
 import io.gymlink.env.spaces.BoxSpace;
-import java.util.ArrayList;
+import io.gymlink.nn.Activation;
+import io.gymlink.nn.Adam;
+import io.gymlink.nn.Columns;
+import io.gymlink.nn.Network;
+import io.gymlink.nn.NetworkSnapshot;
+import io.gymlink.random.SplitMix64Random;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DDPG update rule (Lillicrap et al. 2016, "Continuous control with deep reinforcement learning", Algorithm 1)
- * with TD3's three additions (Fujimoto et al. 2018) behind flags, as Stable-Baselines3's {@code TD3.train}.
+ * with TD3's three additions (Fujimoto et al. 2018, "Addressing function approximation error in actor-critic
+ * methods") behind flags, as Stable-Baselines3's {@code TD3.train}.
  *
  * <p>The actor is an MLP with a tanh output in [-1, 1], rescaled to the Box bounds for the environment; the critic
  * sees concat(observation, action in [-1, 1]). The critic regresses on y = r + gamma * (1 - terminated) *
  * min_i Q'_i(s', clip(mu'(s') + clip(noise))), so time-limit truncations bootstrap; the actor ascends Q_1(s, mu(s))
- * with the critic held fixed; targets follow by Polyak averaging. Networks run on preallocated off-heap buffers
- * and OpenBLAS (see {@link Mlp}); {@link #predict} runs the actor in plain Java. Not thread-safe.
+ * with the critic held fixed; targets follow by Polyak averaging. The networks are {@code io.gymlink.nn} networks
+ * on ND4J arrays; {@link #predict} runs a heap snapshot of the actor. Not thread-safe.
  */
 public final class Td3 {
   private static final Logger LOG = LoggerFactory.getLogger(Td3.class);
@@ -25,16 +30,18 @@ public final class Td3 {
   private final int observationDim;
   private final int actionDim;
   private final Td3Config config;
-  private final GaussianNoise targetNoise;
+  private final TargetPolicyNoise targetNoise;
   private final ActionScaler scaler;
-  private final Mlp actor;
-  private final Mlp actorTarget;
-  private final Mlp[] critics;
-  private final Mlp[] criticTargets;
-  private final Adam actorAdam;
-  private final Adam[] criticAdams;
+  private final Network actor;
+  private final Network actorTarget;
+  private final Network[] critics;
+  private final Network[] criticTargets;
+  private final Adam actorOptimizer;
+  private final Adam[] criticOptimizers;
+  private final Columns actionColumns;
+  private final NetworkSnapshot actorForPredict;
   private final float[] predictUnit;
-  private final float[] noiseState = new float[4];
+  private final float[] predictRow;
   private final StateArrays stateArrays;
   private long updates;
 
@@ -43,7 +50,7 @@ public final class Td3 {
   private float[] unitActions;
   private float[] targets;
   private float[] dQ;
-  private float[] dAction;
+  private float[] dActions;
 
   /**
    * A learner with fresh networks initialised from {@code random}, which also seeds the target policy noise (one
@@ -61,43 +68,30 @@ public final class Td3 {
     this.actionDim = scaler.size();
     this.config = config;
     // Drawn first, so that the noise stream depends only on the seed; its state then travels in LearnerState.
-    this.targetNoise = new GaussianNoise(random.nextLong());
-    int[] arch = config.hiddenWidths();
+    this.targetNoise = new TargetPolicyNoise(new SplitMix64Random(random.nextLong()), config.targetPolicyNoise(),
+        config.targetNoiseClip());
     Activation hidden = Activation.named(config.activation());
-    actor = new Mlp(widths(observationDim, arch, actionDim), hidden, Activation.TANH);
-    actorTarget = new Mlp(widths(observationDim, arch, actionDim), hidden, Activation.TANH);
-    int criticCount = config.twinCritics() ? 2 : 1;
-    critics = new Mlp[criticCount];
-    criticTargets = new Mlp[criticCount];
-    criticAdams = new Adam[criticCount];
+    actor = Network.mlp(observationDim, config.netArch(), actionDim, hidden, Activation.TANH);
     actor.initialize(random);
-    copyParams(actor, actorTarget);
+    actorTarget = actor.newTarget();
+    actorOptimizer = new Adam(actor, config.learningRate());
+    int criticCount = config.twinCritics() ? 2 : 1;
+    critics = new Network[criticCount];
+    criticTargets = new Network[criticCount];
+    criticOptimizers = new Adam[criticCount];
     for (int c = 0; c < criticCount; c++) {
-      critics[c] = new Mlp(widths(observationDim + actionDim, arch, 1), hidden, Activation.IDENTITY);
-      criticTargets[c] = new Mlp(widths(observationDim + actionDim, arch, 1), hidden, Activation.IDENTITY);
+      critics[c] = Network.mlp(observationDim + actionDim, config.netArch(), 1, hidden, Activation.IDENTITY);
       critics[c].initialize(random);
-      copyParams(critics[c], criticTargets[c]);
-      criticAdams[c] = new Adam(critics[c].params().length, config.learningRate());
+      criticTargets[c] = critics[c].newTarget();
+      criticOptimizers[c] = new Adam(critics[c], config.learningRate());
     }
-    actorAdam = new Adam(actor.params().length, config.learningRate());
+    actionColumns = new Columns(observationDim, actionDim);
+    actorForPredict = NetworkSnapshot.of(actor);
     predictUnit = new float[actionDim];
+    predictRow = new float[observationDim];
     stateArrays = bindStateArrays();
-    Blas.logRuntimeOnce();
-    LOG.info("DDPG learner: actor {}, {} critic(s) {}, action bounds {}", actor.describeLayout(), criticCount,
-        critics[0].describeLayout(), actionSpace);
-  }
-
-  private static int[] widths(int in, int[] hidden, int out) {
-    int[] sizes = new int[hidden.length + 2];
-    sizes[0] = in;
-    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-    sizes[sizes.length - 1] = out;
-    return sizes;
-  }
-
-  private static void copyParams(Mlp from, Mlp to) {
-    System.arraycopy(from.params(), 0, to.params(), 0, from.params().length);
-    to.paramsChanged();
+    LOG.info("{} learner: actor {}, {} critic(s) {}, action bounds {}", config.algorithmName(),
+        actor.describeLayout(), criticCount, critics[0].describeLayout(), actionSpace);
   }
 
   /** The deterministic actor action mu(observation), in the Box bounds; a fresh array. */
@@ -106,28 +100,28 @@ public final class Td3 {
       throw new IllegalArgumentException(
           "observation has " + observation.length + " floats, expected " + observationDim);
     }
-    actor.forwardSingle(observation, predictUnit);
-    float[] action = new float[actionDim];
-    scaler.fromUnit(predictUnit, action, actionDim);
-    return action;
+    actorForPredict.refreshFrom(actor);
+    actorForPredict.forward(observation, predictUnit);
+    return scaler.unscale(predictUnit);
   }
 
   /**
    * The deterministic actor actions of {@code rows} observations at once (row-major {@code [rows, observationDim]}
-   * in, {@code [rows, actionDim]} in the Box bounds out). Row by row it equals {@link #predict(float[])} exactly.
+   * in, {@code [rows, actionDim]} in the Box bounds out). Row by row it equals {@link #predict(float[])} exactly:
+   * each row runs the same single-row path, so actions do not depend on how observations are grouped.
    */
   public void predict(float[] observations, int rows, float[] actionsOut) {
-    checkRows(observations, rows, actionsOut);
-    float[] row = new float[observationDim];
+    checkRows(observations, rows, actionsOut, observationDim, actionDim);
+    actorForPredict.refreshFrom(actor);
     for (int r = 0; r < rows; r++) {
-      System.arraycopy(observations, r * observationDim, row, 0, observationDim);
-      actor.forwardSingle(row, predictUnit);
-      scaler.fromUnit(predictUnit, predictUnit, actionDim);
+      System.arraycopy(observations, r * observationDim, predictRow, 0, observationDim);
+      actorForPredict.forward(predictRow, predictUnit);
+      scaler.unscale(predictUnit, predictUnit, actionDim);
       System.arraycopy(predictUnit, 0, actionsOut, r * actionDim, actionDim);
     }
   }
 
-  private void checkRows(float[] observations, int rows, float[] actionsOut) {
+  static void checkRows(float[] observations, int rows, float[] actionsOut, int observationDim, int actionDim) {
     if (observations.length != rows * observationDim || actionsOut.length != rows * actionDim) {
       throw new IllegalArgumentException("predict of " + rows + " rows needs " + rows * observationDim
           + " observation floats and room for " + rows * actionDim + " action floats, got " + observations.length
@@ -140,15 +134,21 @@ public final class Td3 {
    * updating; {@link ActorSnapshot#refreshFrom} brings it up to date.
    */
   public ActorSnapshot snapshotActor() {
-    ActorSnapshot snapshot = new ActorSnapshot(new Mlp(actor.sizes(), Activation.named(config.activation()),
-        Activation.TANH), scaler, observationDim, actionDim);
-    snapshot.refreshFrom(this);
-    return snapshot;
+    return new ActorSnapshot(this);
   }
 
-  /** Copies the actor's parameters into {@code target} (same layout). */
-  void copyActorInto(Mlp target) {
-    copyParams(actor, target);
+  /** The live actor network, for reading (export, inspection); training it outside {@link #train} is not supported. */
+  public Network actor() {
+    return actor;
+  }
+
+  /** How actions map between the actor's [-1, 1] and the action space. */
+  public ActionScaler scaler() {
+    return scaler;
+  }
+
+  int observationDim() {
+    return observationDim;
   }
 
   /** One gradient step on {@code batch}: the critic(s); the actor and the targets every policyDelay-th step. */
@@ -160,13 +160,13 @@ public final class Td3 {
     int n = batch.size();
     ensureWorkspace(n);
     updates++;
+    boolean actorStep = updates % config.policyDelay() == 0;
 
     // Target: y = r + gamma * (1 - terminated) * min_i Q'_i(s', a'), a' = clip(mu'(s') + clip(noise), -1, 1).
     float[] nextActions = actorTarget.forward(batch.nextObservations(), n);
-    addTargetPolicyNoise(nextActions, n * actionDim);
+    targetNoise.addTo(nextActions, n * actionDim);
     concat(batch.nextObservations(), nextActions, criticInput, n);
-    float[] nextQ = criticTargets[0].forward(criticInput, n);
-    System.arraycopy(nextQ, 0, targets, 0, n);
+    System.arraycopy(criticTargets[0].forward(criticInput, n), 0, targets, 0, n);
     for (int c = 1; c < criticTargets.length; c++) {
       float[] q = criticTargets[c].forward(criticInput, n);
       for (int i = 0; i < n; i++) {
@@ -174,14 +174,13 @@ public final class Td3 {
       }
     }
     float gamma = (float) config.gamma();
-    float[] rewards = batch.rewards();
-    float[] terminated = batch.terminated();
     for (int i = 0; i < n; i++) {
-      targets[i] = rewards[i] + gamma * (1f - terminated[i]) * targets[i];
+      targets[i] = batch.rewards()[i] + gamma * (1f - batch.terminated()[i]) * targets[i];
     }
 
-    // Critic step: minimise mean (Q(s, a) - y)^2, summed over twin critics (SB3).
-    scaler.toUnit(batch.actions(), unitActions, n * actionDim);
+    // Critic step: minimise mean (Q(s, a) - y)^2, summed over twin critics (SB3). On an actor step the critic
+    // targets are Polyak-averaged in the same sweep as Adam (SB3 does it after the actor step; same numbers).
+    scaler.scale(batch.actions(), unitActions, n * actionDim);
     concat(batch.observations(), unitActions, criticInput, n);
     double criticLoss = 0;
     double meanQ = 0;
@@ -196,27 +195,22 @@ public final class Td3 {
         dQ[i] = 2f * error / n;
       }
       criticLoss += sumSquares / n;
-      if (c == 0) {
-        meanQ = sumQ / n;
+      meanQ = c == 0 ? sumQ / n : meanQ;
+      critics[c].backward(dQ);
+      if (actorStep) {
+        criticOptimizers[c].stepAndUpdateTarget(config.tau());
+      } else {
+        criticOptimizers[c].step();
       }
-      critics[c].backward(dQ, true, 0, 0, null);
-      criticAdams[c].step(critics[c].params(), critics[c].grads());
-      critics[c].paramsChanged();
     }
 
-    double actorLoss = Double.NaN;
-    if (updates % config.policyDelay() == 0) {
-      actorLoss = actorStep(batch, n);
-      // Targets follow only after actor steps, as SB3's TD3 (and so its DDPG).
-      for (int c = 0; c < critics.length; c++) {
-        softUpdate(critics[c], criticTargets[c]);
-      }
-      softUpdate(actor, actorTarget);
-    }
+    // Actor step (every policyDelay-th update): maximise Q_1(s, mu(s)), the critic's parameters held fixed; then
+    // the actor target follows (Polyak, in the same sweep as Adam).
+    double actorLoss = actorStep ? actorStep(batch, n) : Double.NaN;
     return new UpdateMetrics(criticLoss, actorLoss, meanQ);
   }
 
-  /** Actor step: maximise Q_1(s, mu(s)) through the critic, whose parameters stay fixed; returns -mean Q. */
+  /** Actor step: gradient of -mean Q_1(s, mu(s)) through the critic into the actor; returns that loss. */
   private double actorStep(Batch batch, int n) {
     float[] mu = actor.forward(batch.observations(), n);
     concat(batch.observations(), mu, criticInput, n);
@@ -226,28 +220,10 @@ public final class Td3 {
       sumQ += q[i];
     }
     Arrays.fill(dQ, 0, n, -1f / n);
-    critics[0].backward(dQ, false, observationDim, actionDim, dAction);
-    actor.backward(dAction, true, 0, 0, null);
-    actorAdam.step(actor.params(), actor.grads());
-    actor.paramsChanged();
+    critics[0].inputGradient(dQ, actionColumns, dActions);
+    actor.backward(dActions);
+    actorOptimizer.stepAndUpdateTarget(config.tau());
     return -sumQ / n;
-  }
-
-  private void addTargetPolicyNoise(float[] unitActions, int length) {
-    double sigma = config.targetPolicyNoise();
-    if (sigma <= 0) {
-      return;
-    }
-    double clip = config.targetNoiseClip();
-    for (int i = 0; i < length; i++) {
-      double noise = Math.max(-clip, Math.min(clip, targetNoise.next() * sigma));
-      unitActions[i] = (float) Math.max(-1, Math.min(1, unitActions[i] + noise));
-    }
-  }
-
-  private void softUpdate(Mlp source, Mlp target) {
-    Polyak.update(target.params(), source.params(), config.tau());
-    target.paramsChanged();
   }
 
   private void concat(float[] observations, float[] actions, float[] out, int n) {
@@ -266,24 +242,8 @@ public final class Td3 {
     unitActions = new float[n * actionDim];
     targets = new float[n];
     dQ = new float[n];
-    dAction = new float[n * actionDim];
+    dActions = new float[n * actionDim];
     batchSize = n;
-  }
-
-  int policyDelay() {
-    return config.policyDelay();
-  }
-
-  int criticCount() {
-    return critics.length;
-  }
-
-  int actorParameterCount() {
-    return actor.params().length;
-  }
-
-  int criticParameterCount() {
-    return critics[0].params().length;
   }
 
   /** Gradient steps taken so far. */
@@ -295,14 +255,16 @@ public final class Td3 {
    * A copy of everything needed to continue bit-identically. Arrays, in order: actor, actor_target, critic,
    * critic_target (then critic2, critic2_target with twin critics), then the Adam moments actor.adam_m,
    * actor.adam_v, critic.adam_m, critic.adam_v (critic2.adam_m, critic2.adam_v), and target_noise.rng_state (the
-   * target policy noise generator, four 16-bit words).
+   * target policy noise generator: its state and cached Gaussian, nine 16-bit words).
    */
   public LearnerState state() {
-    System.arraycopy(targetNoise.stateAsFloats(), 0, noiseState, 0, noiseState.length);
     return new LearnerState(observationDim, actionDim, updates, stateArrays.snapshot());
   }
 
-  /** Restores {@link #state()} output; refuses, naming the shapes, a state made for other dimensions or nets. */
+  /**
+   * Restores {@link #state()} output; refuses, naming the shapes, a state made for other dimensions or nets.
+   * States written before the random generators were unified (a 4-word target noise state) load too.
+   */
   public void load(LearnerState state) {
     if (state.observationDim() != observationDim || state.actionDim() != actionDim) {
       throw new IllegalArgumentException("learner state is for observationDim " + state.observationDim()
@@ -311,39 +273,40 @@ public final class Td3 {
     }
     stateArrays.restore(state.arrays(),
         "netArch " + config.netArch() + ", twinCritics=" + config.twinCritics());
-    for (Mlp net : allNetworks()) {
-      net.paramsChanged();
+    actorOptimizer.setSteps(state.updates() / config.policyDelay());
+    for (Adam optimizer : criticOptimizers) {
+      optimizer.setSteps(state.updates());
     }
-    actorAdam.setSteps(state.updates() / config.policyDelay());
-    for (Adam adam : criticAdams) {
-      adam.setSteps(state.updates());
-    }
-    targetNoise.restore(noiseState);
     updates = state.updates();
   }
 
   private StateArrays bindStateArrays() {
-    StateArrays arrays = new StateArrays()
-        .add("actor", actor.params(), actor.describeLayout())
-        .add("actor_target", actorTarget.params(), actorTarget.describeLayout());
+    StateArrays arrays = new StateArrays();
+    bindNetwork(arrays, "actor", actor);
+    bindNetwork(arrays, "actor_target", actorTarget);
     for (int c = 0; c < critics.length; c++) {
-      arrays.add(criticName(c), critics[c].params(), critics[c].describeLayout())
-          .add(criticName(c) + "_target", criticTargets[c].params(), criticTargets[c].describeLayout());
+      bindNetwork(arrays, criticName(c), critics[c]);
+      bindNetwork(arrays, criticName(c) + "_target", criticTargets[c]);
     }
-    arrays.add("actor.adam_m", actorAdam.firstMoment(), actor.describeLayout())
-        .add("actor.adam_v", actorAdam.secondMoment(), actor.describeLayout());
+    bindMoments(arrays, "actor", actor, actorOptimizer);
     for (int c = 0; c < critics.length; c++) {
-      arrays.add(criticName(c) + ".adam_m", criticAdams[c].firstMoment(), critics[c].describeLayout())
-          .add(criticName(c) + ".adam_v", criticAdams[c].secondMoment(), critics[c].describeLayout());
+      bindMoments(arrays, criticName(c), critics[c], criticOptimizers[c]);
     }
-    return arrays.add("target_noise.rng_state", noiseState, "4 floats");
+    return arrays.add("target_noise.rng_state", TargetPolicyNoise.STATE_FLOATS + " floats",
+        targetNoise::stateAsFloats, targetNoise::restore, TargetPolicyNoise.STATE_FLOATS,
+        TargetPolicyNoise.LEGACY_STATE_FLOATS);
   }
 
-  private List<Mlp> allNetworks() {
-    List<Mlp> nets = new ArrayList<>(List.of(actor, actorTarget));
-    nets.addAll(Arrays.asList(critics));
-    nets.addAll(Arrays.asList(criticTargets));
-    return nets;
+  private static void bindNetwork(StateArrays arrays, String name, Network network) {
+    arrays.add(name, network.describeLayout(), network::parametersToArray, network::setParameters,
+        network.parameterCount());
+  }
+
+  private static void bindMoments(StateArrays arrays, String name, Network network, Adam optimizer) {
+    arrays.add(name + ".adam_m", network.describeLayout(), optimizer::firstMomentToArray,
+            optimizer::setFirstMoment, network.parameterCount())
+        .add(name + ".adam_v", network.describeLayout(), optimizer::secondMomentToArray,
+            optimizer::setSecondMoment, network.parameterCount());
   }
 
   private static String criticName(int c) {

@@ -1,6 +1,7 @@
 package io.gymlink.train;
 
 import io.gymlink.env.spaces.BoxSpace;
+import io.gymlink.random.SplitMix64Random;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

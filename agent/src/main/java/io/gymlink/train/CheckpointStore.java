@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.DType;
+import io.gymlink.random.SplitMix64Random;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

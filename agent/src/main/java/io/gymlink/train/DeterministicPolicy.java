@@ -1,7 +1,9 @@
 package io.gymlink.train;
 
-import io.gymlink.td3.Td3;
+import io.gymlink.random.SplitMix64Random;
 import io.gymlink.td3.LearnerState;
+import io.gymlink.td3.Td3;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,6 +33,16 @@ public final class DeterministicPolicy implements UnaryOperator<float[]> {
       checkpoint.normalizer().restoreInto(normalizer.stats());
     }
     return new DeterministicPolicy(learner, normalizer);
+  }
+
+  /** The learner whose actor acts (for export: its actor network and action scaler). */
+  public Td3 learner() {
+    return learner;
+  }
+
+  /** The frozen observation normaliser, if observations are normalised. */
+  public Optional<ObservationNormalizer> normalizer() {
+    return Optional.ofNullable(normalizer);
   }
 
   @Override

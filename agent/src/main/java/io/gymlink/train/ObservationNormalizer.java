@@ -60,6 +60,16 @@ public final class ObservationNormalizer {
     }
   }
 
+  /** Normalised values are clipped to [-clip, clip]. */
+  public double clip() {
+    return clip;
+  }
+
+  /** Added to the variance under the square root. */
+  public double epsilon() {
+    return epsilon;
+  }
+
   /** The statistics, for checkpoints. */
   public RunningMeanStd stats() {
     return stats;

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
-import io.gymlink.td3.Td3;
-import io.gymlink.td3.LearnerState;
-import io.gymlink.td3.UpdateMetrics;
 import io.gymlink.env.Env;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.StepResult;
@@ -15,6 +12,11 @@ import io.gymlink.env.spaces.BoxValue;
 import io.gymlink.noise.ActionNoise;
 import io.gymlink.noise.NormalActionNoise;
 import io.gymlink.noise.OrnsteinUhlenbeckActionNoise;
+import io.gymlink.random.SplitMix64Random;
+import io.gymlink.td3.ActionScaler;
+import io.gymlink.td3.LearnerState;
+import io.gymlink.td3.Td3;
+import io.gymlink.td3.UpdateMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ public final class Trainer {
   private final ProgressReporter progress;
   private final BoxSpace actionSpace;
   private final int observationDim;
-  private final ActionRescaler rescaler;
+  private final ActionScaler scaler;
   private final SplitMix64Random random;
   private final SplitMix64Random learnerRandom;
   private final Td3 learner;
@@ -88,7 +90,7 @@ public final class Trainer {
     this.progress = context.progress();
     this.actionSpace = DdpgSpaces.requireBoundedBoxActions(train.envId(), env.actionSpace());
     this.observationDim = DdpgSpaces.requireBoxObservations(train.envId(), env.observationSpace()).size();
-    this.rescaler = new ActionRescaler(actionSpace);
+    this.scaler = new ActionScaler(actionSpace);
     this.random = new SplitMix64Random(train.seed());
     this.learnerRandom = random.split();
     this.learner = new Td3(observationDim, actionSpace, config.td3(), learnerRandom);
@@ -266,12 +268,12 @@ public final class Trainer {
 
   private float[] chooseAction(float[] obs) {
     float[] scaled = numTimesteps < offPolicy.learningStarts()
-        ? rescaler.scale(actionSpace.sample(random).data())
-        : rescaler.scale(policy.apply(obs));
+        ? scaler.scale(actionSpace.sample(random).data())
+        : scaler.scale(policy.apply(obs));
     if (noise != null) {
-      ActionRescaler.addNoiseAndClip(scaled, noise.sample());
+      ActionScaler.addNoiseAndClip(scaled, noise.sample());
     }
-    return rescaler.unscale(scaled);
+    return scaler.unscale(scaled);
   }
 
   private void startEpisode() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gymlink.train.SplitMix64Random;
+import io.gymlink.random.SplitMix64Random;
 import org.junit.jupiter.api.Test;
 
 class ActionNoiseTest {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.buffer.Batch;
+import io.gymlink.nn.Activation;
+import io.gymlink.nn.ReferenceNet;
+import io.gymlink.random.SplitMix64Random;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -50,14 +53,14 @@ class Td3GradientTest {
     Td3Config config = SmallProblems.config(NET, "tanh", true, 2, 0.4, 0.3, N);
     Td3 learner = new Td3(OBS, ACTION_SPACE, config, new Random(31));
     // The learner seeds its noise stream with the first long of the Random it is given.
-    GaussianNoise expectedNoise = new GaussianNoise(new Random(31).nextLong());
+    SplitMix64Random expectedNoise = new SplitMix64Random(new Random(31).nextLong());
     Batch batch = SmallProblems.batch(new Random(32), N);
     LearnerState before = learner.state();
     UpdateMetrics metrics = learner.train(batch);
 
     double[] noise = new double[N * ACT];
     for (int i = 0; i < noise.length; i++) {
-      noise[i] = Math.max(-0.3, Math.min(0.3, expectedNoise.next() * 0.4));
+      noise[i] = Math.max(-0.3, Math.min(0.3, expectedNoise.nextGaussian() * 0.4));
     }
     double[] y = targets(before, batch, config, noise);
     double expected = criticLoss(ReferenceNet.widen(before.arrays().get("critic")), batch, y)
@@ -125,7 +128,7 @@ class Td3GradientTest {
       ToDoubleFunction<double[]> loss, double[] before, float[] after, double lr) {
     int checked = 0;
     for (int i = 0; i < before.length; i++) {
-      double g = MlpTest.centralDifference(loss, before, i);
+      double g = ReferenceNet.centralDifference(loss, before, i);
       if (Math.abs(g) < 1e-4) {
         continue;
       }

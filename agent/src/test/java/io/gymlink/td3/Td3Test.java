@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.buffer.Batch;
+import io.gymlink.nn.Activation;
+import io.gymlink.nn.ReferenceNet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,7 +105,10 @@ class Td3Test {
     }
     // Targets moved tau of the way towards the freshly updated networks.
     float[] expected = s1.arrays().get("actor_target").clone();
-    Polyak.update(expected, s2.arrays().get("actor"), 0.005);
+    float[] actor = s2.arrays().get("actor");
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = expected[i] * (float) (1 - 0.005) + (float) 0.005 * actor[i];
+    }
     assertArrayEquals(expected, s2.arrays().get("actor_target"));
   }
 
@@ -153,6 +158,31 @@ class Td3Test {
     }
     float[] obs = {0.1f, 0.2f, 0.3f};
     assertArrayEquals(a.predict(obs), b.predict(obs));
+  }
+
+  @Test
+  void load_stateFromBeforeTheUnifiedGenerator_loads() {
+    // Checkpoints written before io.gymlink.random carry a 4-word target noise state (no cached Gaussian).
+    Td3 a = new Td3(OBS, ACTION_SPACE, SmallProblems.td3(NET, N), new Random(5));
+    a.train(SmallProblems.batch(new Random(6), N));
+    LearnerState saved = a.state();
+    java.util.LinkedHashMap<String, float[]> old = new java.util.LinkedHashMap<>(saved.arrays());
+    old.put("target_noise.rng_state", Arrays.copyOf(old.get("target_noise.rng_state"), 4));
+    Td3 b = new Td3(OBS, ACTION_SPACE, SmallProblems.td3(NET, N), new Random(7));
+    b.load(new LearnerState(OBS, 2, saved.updates(), old));
+    assertArrayEquals(saved.arrays().get("critic2_target"), b.state().arrays().get("critic2_target"));
+    assertEquals(saved.updates(), b.updates());
+  }
+
+  @Test
+  void load_unknownArrayName_refusedNamingBothLists() {
+    Td3 learner = new Td3(OBS, ACTION_SPACE, SmallProblems.ddpg(NET, N), new Random(1));
+    java.util.LinkedHashMap<String, float[]> arrays = new java.util.LinkedHashMap<>(learner.state().arrays());
+    arrays.put("actor_extra", new float[1]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> learner.load(new LearnerState(OBS, 2, 0, arrays)));
+    assertTrue(e.getMessage().startsWith("learner state has arrays [actor, actor_target, ") && e.getMessage()
+        .contains("actor_extra") && !e.getMessage().contains("\n"), e.getMessage());
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gymlink.buffer.Batch;
 import io.gymlink.buffer.ReplayBuffer;
 import io.gymlink.env.spaces.BoxSpace;
+import io.gymlink.random.SplitMix64Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.gymlink.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gymlink.random.SplitMix64Random;
 import org.junit.jupiter.api.Test;
 
 class ObservationNormalizerTest {

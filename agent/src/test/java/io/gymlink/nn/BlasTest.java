@@ -1,4 +1,4 @@
-package io.gymlink.td3;
+package io.gymlink.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BlasTest {
-  /** Every transpose combination, with matrix, row-vector and column-vector shapes (the sgemv paths). */
+  private final OffHeapArena arena = new OffHeapArena(1);
+  private long next;
+
+  /**
+   * Every transpose combination, with matrix, row-vector and column-vector shapes (the sgemv path), on operands
+   * whose rows are further apart than their width (as a layer's activations with their ones column).
+   */
   @Test
   void gemm_allShapesAndTransposes_matchNaiveProduct() {
     Random random = new Random(7);
@@ -20,15 +26,15 @@ class BlasTest {
         int m = mnk[0];
         int n = mnk[1];
         int k = mnk[2];
-        float[] a = MlpTest.randomMatrix(random, m, k); // op(A), row-major m x k
-        float[] b = MlpTest.randomMatrix(random, k, n); // op(B), row-major k x n
-        NativeMatrix na = transA ? store(transpose(a, m, k), k, m) : store(a, m, k);
-        NativeMatrix nb = transB ? store(transpose(b, k, n), n, k) : store(b, k, n);
-        float[] c0 = MlpTest.randomMatrix(random, m, n);
-        NativeMatrix nc = store(c0, m, n);
+        float[] a = ReferenceNet.randomMatrix(random, m, k); // op(A), row-major m x k
+        float[] b = ReferenceNet.randomMatrix(random, k, n); // op(B), row-major k x n
+        Matrix na = transA ? store(transpose(a, m, k), k, m) : store(a, m, k);
+        Matrix nb = transB ? store(transpose(b, k, n), n, k) : store(b, k, n);
+        float[] c0 = ReferenceNet.randomMatrix(random, m, n);
+        Matrix nc = store(c0, m, n);
         Blas.gemm(transA, transB, 2f, na, nb, 0.5f, nc);
         float[] c = new float[m * n];
-        nc.copyTo(c);
+        OffHeapKernels.copyRowsOut(nc.address(), m, n, nc.ld(), c, 0);
         for (int i = 0; i < m; i++) {
           for (int j = 0; j < n; j++) {
             double expected = 0.5 * c0[i * n + j];
@@ -45,15 +51,20 @@ class BlasTest {
 
   @Test
   void gemm_mismatchedShapes_refusedNamingThem() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Blas.gemm(false, false, 1f,
-        NativeMatrix.allocate(2, 3), NativeMatrix.allocate(4, 5), 0f, NativeMatrix.allocate(2, 5)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Blas.gemm(false, false, 1f, store(new float[6], 2, 3), store(new float[20], 4, 5), 0f,
+            store(new float[10], 2, 5)));
     assertTrue(e.getMessage().contains("op(A) 2x3, op(B) 4x5"), e.getMessage());
   }
 
-  private static NativeMatrix store(float[] values, int rows, int cols) {
-    NativeMatrix m = NativeMatrix.allocate(rows, cols);
-    m.copyFrom(values);
-    return m;
+  /** A rows x cols matrix holding {@code values}, rows cols + 2 floats apart. */
+  private Matrix store(float[] values, int rows, int cols) {
+    int ld = cols + 2;
+    Matrix matrix = Matrix.in(arena, 0, next, rows, cols, ld);
+    arena.zero(0, next, (long) rows * ld);
+    OffHeapKernels.copyRowsIn(values, 0, cols, matrix.address(), rows, cols, ld);
+    next += (long) rows * ld;
+    return matrix;
   }
 
   private static float[] transpose(float[] x, int rows, int cols) {

@@ -1,4 +1,4 @@
-package io.gymlink.train;
+package io.gymlink.random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

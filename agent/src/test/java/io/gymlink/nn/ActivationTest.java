@@ -1,4 +1,4 @@
-package io.gymlink.td3;
+package io.gymlink.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,18 +21,19 @@ class ActivationTest {
   }
 
   @Test
-  void reluBackprop_passesGradientOnlyWherePositive() {
-    float[] delta = {1f, 2f, 3f, 4f};
-    Activation.RELU.backpropInPlace(delta, new float[] {0f, 1e-30f, 5f, Float.MIN_NORMAL}, 4);
-    assertEquals(0f, delta[0]);
-    assertEquals(2f, delta[1]);
-    assertEquals(3f, delta[2]);
-    assertEquals(4f, delta[3]);
+  void reluDerivative_isOneWherePositiveAndZeroAtZero() {
+    assertEquals(0f, Activation.RELU.derivativeFromOutput(0f));
+    assertEquals(1f, Activation.RELU.derivativeFromOutput(1e-30f));
+    assertEquals(1f, Activation.RELU.derivativeFromOutput(5f));
+    assertEquals(1f, Activation.RELU.derivativeFromOutput(Float.MIN_NORMAL));
+    assertEquals(1f - 0.25f, Activation.TANH.derivativeFromOutput(0.5f));
+    assertEquals(1f, Activation.IDENTITY.derivativeFromOutput(-3f));
   }
 
   @Test
   void named_unknownActivation_refusedListingChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Activation.named("gelu"));
     assertTrue(e.getMessage().contains("\"gelu\"") && e.getMessage().contains("\"relu\""), e.getMessage());
+    assertEquals(Activation.TANH, Activation.named(Activation.TANH.configName()));
   }
 }

@@ -1,4 +1,4 @@
-package io.gymlink.train;
+package io.gymlink.random;
 
 import java.util.Random;
 

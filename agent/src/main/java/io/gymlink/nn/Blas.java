@@ -1,4 +1,4 @@
-package io.gymlink.td3;
+package io.gymlink.nn;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
@@ -16,19 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single-precision matrix multiply on {@link NativeMatrix} operands, straight into the OpenBLAS that ND4J ships
- * ({@code org.bytedeco:openblas}), with no allocation and no per-call bookkeeping.
+ * Single-precision matrix multiplies on {@link Matrix} operands, called straight into the OpenBLAS that ND4J ships
+ * ({@code org.bytedeco:openblas}) on the memory of ND4J's arrays: no allocation, no copy, no per-call bookkeeping.
  *
- * <p>Measured on a 256x256x256 multiply: {@code Nd4j.gemm} into preallocated arrays ~150-190 µs, this direct call
- * ~137 µs (the difference is ND4J's per-call overhead, ~40 calls per DDPG update). OpenBLAS reads
- * {@code OPENBLAS_CORETYPE} and its thread count when the library loads, so those are chosen before the JVM starts
- * ({@code bin/openblas-env}); {@link #describeRuntime()} reports them.
+ * <p>Why not {@code Nd4j.gemm} (measured in {@code bin/bench-update --ops}): it runs as a custom op (shape
+ * calculation, validation, op context) for ~10 µs per call, and for transposed operands it spends another
+ * 50-100 µs on a 256x400x300 multiply, against 0.1-0.3 µs of overhead for this call; an update makes about 25 calls.
+ * OpenBLAS reads {@code OPENBLAS_CORETYPE} and its thread count when the library loads, so those are chosen before
+ * the JVM starts ({@code bin/openblas-env}); {@link #describeRuntime()} reports them.
  */
 final class Blas {
   private static final Logger LOG = LoggerFactory.getLogger(Blas.class);
   private static final AtomicBoolean LOGGED = new AtomicBoolean();
-  /** Set only by {@link UpdateProfiler} while it profiles; null otherwise (one field read per call). */
-  static volatile GemmTimes timing;
 
   static {
     Loader.load(openblas_nolapack.class);
@@ -75,7 +74,8 @@ final class Blas {
     return value == null ? "unset" : value;
   }
 
-  private static String cpuSummary() {
+  /** The CPU model, its widest vector extension and the CPU count, from /proc/cpuinfo. */
+  static String cpuSummary() {
     try {
       String model = "?";
       String flags = "";
@@ -95,37 +95,25 @@ final class Blas {
 
   /**
    * C = alpha * op(A) * op(B) + beta * C, all row-major, where op(X) is X or its transpose; op(A) is m x k, op(B)
-   * is k x n and C is m x n. Leading dimensions are the operands' column counts.
+   * is k x n and C is m x n. A matrix-vector product (n = 1) goes to sgemv: OpenBLAS 0.3.19's sgemm would still
+   * pack the matrix.
    */
-  static void gemm(
-      boolean transA, boolean transB, float alpha, NativeMatrix a, NativeMatrix b, float beta, NativeMatrix c) {
+  static void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
     int m = transA ? a.cols() : a.rows();
     int k = transA ? a.rows() : a.cols();
     int kb = transB ? b.cols() : b.rows();
     int n = transB ? b.rows() : b.cols();
     if (k != kb || c.rows() != m || c.cols() != n) {
       throw new IllegalArgumentException(
-          "gemm shapes do not fit: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n + ", C " + c.rows() + "x"
-              + c.cols());
+          "gemm shapes do not fit: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n + ", C " + c);
     }
-    GemmTimes times = timing;
-    long start = times == null ? 0 : System.nanoTime();
-    // A vector operand makes this a matrix-vector product; OpenBLAS 0.3.19's sgemm would still pack the matrix
-    // (measured up to ~100 µs for ones^T dZ at 256x256, against a few µs for sgemv). Vectors are contiguous.
     if (n == 1) {
-      // C (m x 1) = op(A) x, x = op(B) (k x 1).
+      // C (m x 1) = op(A) x, where x = op(B) is a k-vector: B's one row, or B's one column (ld apart).
       cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, a.rows(), a.cols(), alpha, a.pointer(),
-          a.cols(), b.pointer(), 1, beta, c.pointer(), 1);
-    } else if (m == 1) {
-      // C^T (n x 1) = op(B)^T x, x = op(A)^T (k x 1).
-      cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, b.rows(), b.cols(), alpha, b.pointer(),
-          b.cols(), a.pointer(), 1, beta, c.pointer(), 1);
+          a.ld(), b.pointer(), transB ? 1 : b.ld(), beta, c.pointer(), c.ld());
     } else {
       cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,
-          alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
-    }
-    if (times != null) {
-      times.add(m, n, k, transA, transB, System.nanoTime() - start);
+          alpha, a.pointer(), a.ld(), b.pointer(), b.ld(), beta, c.pointer(), c.ld());
     }
   }
 }
