@@ -2,8 +2,10 @@
 # Entry point of the trainer image: runs `gymlink train` against GYMLINK_SERVER, writing runs into /runs.
 #
 # Environment (defaults in brackets):
-#   GYMLINK_SERVER    env server, host:port or http://host:port   [envserver:50051]
+#   GYMLINK_SERVER    env server(s): host:port, a comma-separated list, dns:///host:port (every replica the name
+#                     resolves to) or http://host:port           [envserver:50051]
 #   GYMLINK_ENV       Gymnasium id to train on                    [Pendulum-v1]
+#   GYMLINK_NUM_ENVS  training envs, spread over the servers      [1]
 #   GYMLINK_STEPS     total environment steps                     [the preset's]
 #   GYMLINK_SEED      seed                                        [0]
 #   GYMLINK_CA_CERT   PEM CA of the server's TLS certificate: speak TLS (--ca-cert)   [none: plaintext]
@@ -46,12 +48,12 @@ done
 if [ -n "$resuming" ]; then
   set -- train --server "${GYMLINK_SERVER:-envserver:50051}" ${GYMLINK_STEPS:+--steps "$GYMLINK_STEPS"} \
     ${GYMLINK_CA_CERT:+--ca-cert "$GYMLINK_CA_CERT"} ${GYMLINK_TOKEN_FILE:+--token-file "$GYMLINK_TOKEN_FILE"} \
-    ${GYMLINK_TRAIN_ARGS:-} "$@"
+    ${GYMLINK_NUM_ENVS:+--num-envs "$GYMLINK_NUM_ENVS"} ${GYMLINK_TRAIN_ARGS:-} "$@"
 else
   set -- train --server "${GYMLINK_SERVER:-envserver:50051}" --env "${GYMLINK_ENV:-Pendulum-v1}" \
     ${GYMLINK_CA_CERT:+--ca-cert "$GYMLINK_CA_CERT"} ${GYMLINK_TOKEN_FILE:+--token-file "$GYMLINK_TOKEN_FILE"} \
     ${GYMLINK_STEPS:+--steps "$GYMLINK_STEPS"} ${GYMLINK_SEED:+--seed "$GYMLINK_SEED"} \
-    ${GYMLINK_TRAIN_ARGS:-} "$@"
+    ${GYMLINK_NUM_ENVS:+--num-envs "$GYMLINK_NUM_ENVS"} ${GYMLINK_TRAIN_ARGS:-} "$@"
 fi
 # javacpp unpacks ~400 MB of native libraries on first use; /cache is a volume in docker-compose.yml so that
 # happens once, not at every start. HOME may not be writable for the uid taken above.

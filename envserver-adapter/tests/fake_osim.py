@@ -4,6 +4,7 @@ It stands in for osim-rl only where osim-rl is not installed; test_osim.py runs 
 """
 
 import os
+import time
 import warnings
 
 import numpy as np
@@ -25,8 +26,9 @@ class _Box:
 class FakeOsimEnv:
     """Falls (is_done) when the first action element exceeds 0.9; the time limit is 4 steps."""
 
-    def __init__(self, visualize=True, crash_on_step=None):
+    def __init__(self, visualize=True, crash_on_step=None, step_seconds=0.0):
         assert visualize is False
+        self.step_seconds = step_seconds
         self.spec = _Spec()
         self.osim_model = _Model()
         self.action_space = _Box(0.0, 1.0, (3,))
@@ -42,6 +44,7 @@ class FakeOsimEnv:
         return self.get_observation()
 
     def step(self, action):
+        time.sleep(self.step_seconds)  # the simulation's time, spent in the worker process
         self.osim_model.istep += 1
         if self.crash_on_step == self.osim_model.istep:
             os._exit(3)

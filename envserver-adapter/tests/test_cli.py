@@ -102,6 +102,8 @@ def test_cli_portInUse_exitsWithMessage():
 @pytest.mark.parametrize(("flags", "message"), [
     (["--allow", "a:b:c"], "--allow entry 'a:b:c' is not a valid entry point, expected module:Class"),
     (["--max-instances", "-1"], "max_instances is -1, expected >= 0 (0 = unlimited)"),
+    (["--step-threads", "0"], "step_threads is 0, expected >= 1"),
+    (["--concurrent-step", "a b"], "--concurrent-step entry 'a b' contains whitespace"),
 ])
 def test_cli_badFlags_exit2WithMessage(flags, message):
     result = subprocess.run([str(SCRIPT), *flags], capture_output=True, text=True, timeout=60)

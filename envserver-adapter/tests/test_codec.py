@@ -144,3 +144,16 @@ def test_json_unknownObject_isSentAsString():
             return "opaque!"
 
     assert codec.decode_json(codec.encode_json(Opaque())) == "opaque!"
+
+
+@pytest.mark.parametrize(("space", "value"), [
+    (spaces.Box(-1.0, 1.0, (3,), np.float32), np.array([0.5, -0.25, 1.0], np.float32)),
+    (spaces.Box(0, 255, (2, 2), np.uint8), np.array([[1, 2], [3, 4]], np.uint8)),
+    (spaces.Box(-1.0, 1.0, (2,), np.float64), [0.5, 0.25]),
+    (spaces.Discrete(3), 2),
+    (spaces.Dict({"x": spaces.Box(-1.0, 1.0, (1,), np.float32)}), {"x": np.array([0.5], np.float32)}),
+])
+def test_fillValue_writesWhatEncodeValueBuilds(space, value):
+    response = pb.StepResponse()
+    codec.fill_value(response.observation, space, value)
+    assert response.observation == codec.encode_value(space, value)

@@ -6,6 +6,8 @@ Problems are phrased exactly like the Java client's ``Space.check``: "has shape 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +38,49 @@ def conform(env_id: str, space: spaces.Space, action: Any) -> Any:
         raise InvalidAction(f"action for '{env_id}' {problem}") from None
 
 
+@dataclass(frozen=True)
+class BoxBounds:
+    """A Box action space prepared for checking a whole batch of actions in one vectorised test.
+
+    Attributes:
+        shape: The shape of one action.
+        dtype: The space's dtype.
+        low: Lower bounds, of ``shape``.
+        high: Upper bounds, of ``shape``.
+        key: Equal for equal spaces: instances whose keys match can be checked together.
+    """
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    low: np.ndarray
+    high: np.ndarray
+    key: tuple
+
+    @classmethod
+    def of(cls, space: spaces.Space) -> BoxBounds | None:
+        """The bounds of a Box space; None for any other space."""
+        if not isinstance(space, spaces.Box):
+            return None
+        return cls(tuple(space.shape), space.dtype, space.low, space.high,
+                   (tuple(space.shape), space.dtype.str, space.low.tobytes(), space.high.tobytes()))
+
+
+def conform_rows(bounds: BoxBounds, rows: np.ndarray) -> np.ndarray | None:
+    """Checks a stack of actions (shape ``[n, *bounds.shape]``) in one go.
+
+    Returns:
+        The actions in the space's dtype, or None when any of them is not in the space: the caller then checks them
+        one by one with :func:`conform`, whose message names the problem.
+    """
+    allowed_kinds = {"f": "fiub", "b": "bi"}.get(bounds.dtype.kind, _INTEGER_KINDS)
+    if rows.shape[1:] != bounds.shape or rows.dtype.kind not in allowed_kinds:
+        return None
+    # NaN fails both comparisons.
+    if not np.all((rows >= bounds.low) & (rows <= bounds.high)):
+        return None
+    return rows.astype(bounds.dtype, copy=False)
+
+
 class _Problem(Exception):
     """An internal carrier for a check phrase while it travels up nested spaces."""
 
@@ -64,9 +109,9 @@ def _kind(value: Any) -> str:
     return f"a tensor of dtype {np.asarray(value).dtype}"
 
 
-def _tensor(value: Any, expected: str) -> np.ndarray:
+def _tensor(value: Any, expected: Callable[[], str]) -> np.ndarray:
     if not isinstance(value, np.ndarray):
-        raise _Problem(f"is {_kind(value)}, expected {expected}")
+        raise _Problem(f"is {_kind(value)}, expected {expected()}")
     return value
 
 
@@ -81,7 +126,7 @@ def _check_integer(value: np.ndarray, space_dtype: np.dtype) -> None:
 
 
 def _conform_box(space: spaces.Box, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a Box value of shape {shape_text(space.shape)}")
+    array = _tensor(value, lambda: f"a Box value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     allowed_kinds = {"f": "fiub", "b": "bi"}.get(space.dtype.kind)
     if allowed_kinds is None:
@@ -107,7 +152,7 @@ def _explain_out_of_box(flat: np.ndarray, low: np.ndarray, high: np.ndarray) -> 
 
 def _conform_discrete(space: spaces.Discrete, value: Any) -> np.int64:
     first, last = int(space.start), int(space.start + space.n - 1)
-    array = _tensor(value, f"a Discrete value in [{first}, {last}]")
+    array = _tensor(value, lambda: f"a Discrete value in [{first}, {last}]")
     if array.shape != ():
         raise _Problem(f"has shape {shape_text(array.shape)}, expected a scalar [] in [{first}, {last}]")
     _check_integer(array, space.dtype)
@@ -118,7 +163,7 @@ def _conform_discrete(space: spaces.Discrete, value: Any) -> np.int64:
 
 
 def _conform_multi_discrete(space: spaces.MultiDiscrete, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a MultiDiscrete value of shape {shape_text(space.shape)}")
+    array = _tensor(value, lambda: f"a MultiDiscrete value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     _check_integer(array, space.dtype)
     flat = array.reshape(-1).astype(np.int64)
@@ -132,7 +177,7 @@ def _conform_multi_discrete(space: spaces.MultiDiscrete, value: Any) -> np.ndarr
 
 
 def _conform_multi_binary(space: spaces.MultiBinary, value: Any) -> np.ndarray:
-    array = _tensor(value, f"a MultiBinary value of shape {shape_text(space.shape)}")
+    array = _tensor(value, lambda: f"a MultiBinary value of shape {shape_text(space.shape)}")
     _check_shape(array, space.shape)
     _check_integer(array, space.dtype)
     flat = array.reshape(-1)

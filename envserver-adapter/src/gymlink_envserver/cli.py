@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "0 = never (default: %(default)s)")
     parser.add_argument("--grace", type=float, default=defaults.grace, metavar="S",
                         help="seconds in-flight calls get to finish on SIGTERM (default: %(default)s)")
+    parser.add_argument("--step-threads", type=int, default=defaults.step_threads, metavar="N",
+                        help="threads that step the waiting environments of a batch at once (osim-rl, "
+                             "--concurrent-step ids; default: %(default)s)")
+    parser.add_argument("--concurrent-step", default="", metavar="ID,...",
+                        help="environment ids whose steps mostly wait (I/O, a remote simulator) and may run "
+                             "concurrently in a batch; environments can also declare it themselves")
     parser.add_argument("--kwargs-policy", default=None, metavar="FILE",
                         help="JSON file of extra client kwargs to accept per environment, with bounds (and "
                              "directories for path kwargs such as xml_file); see the README, 'Client kwargs'")
@@ -88,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         config = ServerConfig(host=args.host, port=args.port, allow=tuple(parse_allow(args.allow)),
                               max_instances=args.max_instances, idle_timeout=args.idle_timeout,
                               test_envs=args.test_envs, max_workers=args.max_workers, grace=args.grace,
+                              step_threads=args.step_threads,
+                              concurrent_step=tuple(parse_allow(args.concurrent_step, "--concurrent-step")),
                               kwargs_policy=args.kwargs_policy, tokens=args.tokens, tls=_tls(parser, args),
                               insecure=args.insecure, max_instances_per_principal=args.max_instances_per_principal,
                               max_sessions_per_principal=args.max_sessions_per_principal,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -75,9 +75,13 @@ def dtype_from_proto(code: int) -> np.dtype:
 def encode_tensor(array: Any) -> pb.Tensor:
     """Encodes an array (or numpy/Python scalar) as a little-endian, row-major Tensor."""
     array = np.asarray(array)
-    code = dtype_to_proto(array.dtype)
-    data = np.ascontiguousarray(array, dtype=_DTYPES[code]).tobytes()
-    return pb.Tensor(dtype=code, shape=array.shape, data=data)
+    code = _DTYPE_CODES.get(array.dtype.str[1:])
+    if code is None:
+        code = dtype_to_proto(array.dtype)  # raises, naming the dtype
+    if array.dtype.byteorder == ">":
+        array = array.astype(_DTYPES[code])
+    # tobytes() writes row-major order whatever the array's memory layout.
+    return pb.Tensor(dtype=code, shape=array.shape, data=array.tobytes())
 
 
 def decode_tensor(tensor: pb.Tensor) -> np.ndarray:
@@ -102,6 +106,48 @@ def decode_tensor(tensor: pb.Tensor) -> np.ndarray:
             f"tensor of shape {shape_text(shape)} and dtype {dtype.name} has {len(tensor.data)} data bytes, "
             f"expected {expected}")
     return np.frombuffer(tensor.data, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+
+
+def decode_stacked(values: Sequence[pb.Value]) -> np.ndarray | None:
+    """Decodes many tensor Values of one dtype and shape into one array ``[n, *shape]`` (a batch's actions).
+
+    Returns:
+        The stacked array, or None when the values are not all well-formed tensors of the first one's dtype and
+        shape (then decode them one by one with :func:`decode_value`, whose errors name the problem).
+    """
+    if not values or any(value.WhichOneof("kind") != "tensor" for value in values):
+        return None
+    first = values[0].tensor
+    dtype = _DTYPES.get(first.dtype)
+    shape = tuple(first.shape)
+    if dtype is None or any(dim < 0 for dim in shape):
+        return None
+    size = math.prod(shape) * dtype.itemsize
+    tensors = [value.tensor for value in values]
+    if any(t.dtype != first.dtype or tuple(t.shape) != shape or len(t.data) != size for t in tensors):
+        return None
+    joined = b"".join(t.data for t in tensors)
+    return np.frombuffer(joined, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape((len(values),) + shape)
+
+
+def fill_value(target: pb.Value, space: spaces.Space, value: Any) -> None:
+    """Writes an element of ``space`` into ``target``, a field of a message being built (every step's observation).
+
+    Cheaper than assigning :func:`encode_value`'s result, which builds a Value and then copies it into the field.
+
+    Raises:
+        UnsupportedSpace: When ``space`` (or a subspace) is not one the protocol carries.
+    """
+    if isinstance(space, spaces.Box):
+        array = np.asarray(value, dtype=space.dtype)
+        code = _DTYPE_CODES.get(array.dtype.str[1:])
+        if code is not None and array.dtype.byteorder != ">":
+            tensor = target.tensor
+            tensor.dtype = code
+            tensor.shape.extend(array.shape)
+            tensor.data = array.tobytes()
+            return
+    target.CopyFrom(encode_value(space, value))
 
 
 def encode_value(space: spaces.Space, value: Any) -> pb.Value:
@@ -208,6 +254,7 @@ def decode_space(message: pb.Space) -> spaces.Space:
 # ----------------------------------------------------------------------------------------------------------------
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_EMPTY_JSON_MAP = pb.JsonMap()
 
 
 def encode_json(obj: Any) -> pb.JsonValue:
@@ -240,6 +287,8 @@ def encode_json(obj: Any) -> pb.JsonValue:
 
 def encode_json_map(mapping: Mapping[Any, Any] | None) -> pb.JsonMap:
     """Encodes a mapping (e.g. ``info``) as a JsonMap; keys are converted with ``str()``."""
+    if not mapping:
+        return _EMPTY_JSON_MAP
     return pb.JsonMap(fields={str(key): encode_json(value) for key, value in (mapping or {}).items()})
 
 

@@ -10,7 +10,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import gymnasium as gym
@@ -37,6 +37,9 @@ StepOutcome = tuple[Any, float, bool, bool, dict]
 MAX_SEED = 2**63 - 1
 """Largest reset seed (the protocol's int64; HTTP clients could send any integer)."""
 
+CONCURRENT_STEP_KEY = "gymlink.concurrent_step"
+"""The ``metadata`` key with which an environment says that its steps wait and may run on several threads at once."""
+
 
 class Instance:
     """One made environment, stepped by one caller at a time (its ``lock``).
@@ -47,6 +50,8 @@ class Instance:
         env: The Gymnasium environment (with its registered wrappers).
         observation_space: The environment's observation space.
         action_space: The environment's action space.
+        action_bounds: The action space prepared for batch checks when it is a Box, else None.
+        declares_concurrent_step: Whether the environment's metadata says its steps wait (``gymlink.concurrent_step``).
         owner: The session that made it (closed with the session), or None.
         principal: Who may use it: the token's principal of the caller that made it, or, on a server without
             tokens, the session that made it (:data:`~gymlink_envserver.auth.ANONYMOUS` for unary and HTTP calls).
@@ -61,6 +66,8 @@ class Instance:
         self.env = env
         self.observation_space = env.observation_space
         self.action_space = env.action_space
+        self.action_bounds = actions.BoxBounds.of(env.action_space)
+        self.declares_concurrent_step = bool(env.metadata.get(CONCURRENT_STEP_KEY))
         self.owner = owner
         self.principal = principal
         self.lock = threading.Lock()
@@ -82,21 +89,34 @@ class Instance:
         if seed is not None and not 0 <= seed <= MAX_SEED:
             raise InvalidArgument(f"seed for {self!r} is {echo(seed, 40)}, expected an integer in [0, 2^63 - 1]")
         with self.lock:
-            self._check_open()
             try:
-                observation, info = self.env.reset(seed=seed, options=options or None)
-            except (ValueError, TypeError, KeyError, AssertionError) as error:
-                if not options:
-                    raise self._failure("reset", error) from error
-                # Gymnasium's envs check their options with ValueError (e.g. Pendulum's x_init); the client sent them.
-                raise InvalidArgument(f"reset options {echo(options)} for {self!r} were refused: "
-                                      f"{type(error).__name__}: {clip(str(error))}") from error
-            except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
-                raise self._failure("reset", error) from error
+                return self.reset_locked(seed, options)
             finally:
                 self.touch()
-            self._needs_reset = None
-            return observation, info
+
+    def reset_locked(self, seed: int | None = None, options: dict | None = None) -> tuple[Any, dict]:
+        """Starts a new episode (the caller holds the lock; the seed is already checked).
+
+        Raises:
+            InstanceNotFound: When the instance was closed.
+            InvalidArgument: When the environment refuses the options.
+            EnvironmentFailed: When the environment raises otherwise.
+        """
+        self._check_open()
+        try:
+            observation, info = self.env.reset(seed=seed, options=options or None)
+        except (ValueError, TypeError, KeyError, AssertionError) as error:
+            self._needs_reset = "the previous reset raised an exception"
+            if not options:
+                raise self._failure("reset", error) from error
+            # Gymnasium's envs check their options with ValueError (e.g. Pendulum's x_init); the client sent them.
+            raise InvalidArgument(f"reset options {echo(options)} for {self!r} were refused: "
+                                  f"{type(error).__name__}: {clip(str(error))}") from error
+        except Exception as error:  # noqa: BLE001 - any env failure becomes INTERNAL
+            self._needs_reset = "the previous reset raised an exception"
+            raise self._failure("reset", error) from error
+        self._needs_reset = None
+        return observation, info
 
     def step(self, action: Any) -> StepOutcome:
         """Checks ``action`` against the action space and advances the episode by it, holding the lock.
@@ -118,10 +138,19 @@ class Instance:
 
     def conform_locked(self, action: Any) -> Any:
         """Checks (with the lock held) that the instance can step and that ``action`` fits; returns it native."""
+        self.check_steppable_locked()
+        return actions.conform(self.env_id, self.action_space, action)
+
+    def check_steppable_locked(self) -> None:
+        """Checks (with the lock held) that the instance is open and inside an episode.
+
+        Raises:
+            InstanceNotFound: When the instance was closed.
+            ResetNeeded: Before the first reset and after the episode ended.
+        """
         self._check_open()
         if self._needs_reset:
             raise ResetNeeded(f"{self!r} needs reset: {self._needs_reset}")
-        return actions.conform(self.env_id, self.action_space, action)
 
     def step_locked(self, action: Any) -> StepOutcome:
         """Steps with an action already conformed by :meth:`conform_locked` (the caller holds the lock)."""
@@ -335,38 +364,6 @@ class InstanceTable:
                     reason.removeprefix("was "), len(self))
         return True
 
-
-def step_many(table: InstanceTable, requests: Iterable[tuple[str, Any]],
-              principal: Hashable = ANONYMOUS) -> list[StepOutcome]:
-    """Steps several instances, one action each; all-or-nothing on validation errors.
-
-    Every instance is locked (in id order, so concurrent batches cannot deadlock) and every action checked before
-    any instance steps.
-
-    Args:
-        table: Where the instances live.
-        requests: ``(instance_id, decoded action)`` pairs with distinct ids.
-        principal: The caller; only its instances can be stepped.
-
-    Raises:
-        InvalidArgument: When an id appears twice.
-        EnvServerError: The first validation error (nothing stepped), or an environment failure while stepping.
-    """
-    pairs = list(requests)
-    ids = [instance_id for instance_id, _ in pairs]
-    check_distinct(ids)
-    instances = [table.get(instance_id, principal) for instance_id in ids]
-    locked: list[Instance] = []
-    try:
-        for instance in sorted(instances, key=lambda i: i.instance_id):
-            instance.lock.acquire()
-            locked.append(instance)
-        conformed = [inst.conform_locked(action) for inst, (_, action) in zip(instances, pairs, strict=True)]
-        return [inst.step_locked(action) for inst, action in zip(instances, conformed, strict=True)]
-    finally:
-        for instance in locked:
-            instance.touch()
-            instance.lock.release()
 
 
 def check_distinct(ids: list[str]) -> None:

@@ -238,6 +238,7 @@ DEFAULT_POLICY: dict[str, dict[str, Rule]] = {
     **{name: _OSIM for name in ("L2M2019Env", "ProstheticsEnv", "L2RunEnv")},
     # gymlink's test environments (--test-envs).
     "GymlinkTest/Slow": {"step_seconds": Rule("float", 0.0, 60.0)},
+    "GymlinkTest/Sleep": {"step_seconds": Rule("float", 0.0, 60.0)},
 }
 
 

@@ -11,20 +11,28 @@ import math
 import platform
 from collections.abc import Hashable
 
+import grpc
 import gymnasium as gym
 
 from gymlink_envserver import PROTOCOL_VERSION, __version__, codec
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver.auth import ANONYMOUS
+from gymlink_envserver.batch import BatchResult, BatchStepper
 from gymlink_envserver.errors import InvalidArgument, UnsupportedSpace
-from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct, step_many
+from gymlink_envserver.instances import Instance, InstanceTable, StepOutcome, check_distinct
 
 
 class EnvOperations:
-    """Serves gymlink.v1 requests from an :class:`InstanceTable`."""
+    """Serves gymlink.v1 requests from an :class:`InstanceTable`.
 
-    def __init__(self, table: InstanceTable) -> None:
+    Args:
+        table: The live instances.
+        stepper: Steps batches (owns the pool for waiting environments); a default one when None.
+    """
+
+    def __init__(self, table: InstanceTable, stepper: BatchStepper | None = None) -> None:
         self.table = table
+        self.stepper = stepper or BatchStepper(table)
 
     def server_info(self) -> pb.ServerInfo:
         """The protocol version, software versions and limits."""
@@ -78,18 +86,21 @@ class EnvOperations:
         return _step_response(instance, instance.step(codec.decode_value(request.action)))
 
     def step_batch(self, request: pb.StepBatchRequest, principal: Hashable = ANONYMOUS) -> pb.StepBatchResponse:
-        """Steps several instances; nothing steps when any action or instance is invalid."""
+        """Steps several instances (see :mod:`gymlink_envserver.batch`); nothing steps when a request is invalid."""
         limit = self.table.max_instances
         if limit and len(request.steps) > limit:
             # Checked before anything is decoded: a batch can never name more distinct live instances than this.
             raise InvalidArgument(f"step_batch has {len(request.steps)} steps, expected at most {limit} "
                                   "(the server's instance limit)")
-        check_distinct([step.instance_id for step in request.steps])
-        pairs = [(step.instance_id, codec.decode_value(step.action)) for step in request.steps]
-        instances = [self.table.get(instance_id, principal) for instance_id, _ in pairs]
-        outcomes = step_many(self.table, pairs, principal)
-        results = [_step_response(instance, outcome) for instance, outcome in zip(instances, outcomes, strict=True)]
-        return pb.StepBatchResponse(results=results)
+        ids = [step.instance_id for step in request.steps]
+        check_distinct(ids)
+        values = [step.action for step in request.steps]
+        actions = codec.decode_stacked(values)
+        if actions is None:
+            actions = [codec.decode_value(value) for value in values]
+        stepped = self.stepper.step(ids, actions, request.autoreset, request.isolate_failures, principal)
+        return pb.StepBatchResponse(results=[_batch_response(instance, result) for instance, result in stepped])
+
 
     def close(self, request: pb.CloseRequest, principal: Hashable = ANONYMOUS) -> pb.CloseResponse:
         """Closes an instance."""
@@ -99,9 +110,24 @@ class EnvOperations:
 
 def _step_response(instance: Instance, outcome: StepOutcome) -> pb.StepResponse:
     observation, reward, terminated, truncated, info = outcome
-    return pb.StepResponse(
-        observation=codec.encode_value(instance.observation_space, observation),
-        reward=reward, terminated=terminated, truncated=truncated, info=codec.encode_json_map(info))
+    response = pb.StepResponse(reward=reward, terminated=terminated, truncated=truncated)
+    codec.fill_value(response.observation, instance.observation_space, observation)
+    if info:
+        response.info.CopyFrom(codec.encode_json_map(info))
+    return response
+
+
+def _batch_response(instance: Instance, result: BatchResult) -> pb.StepResponse:
+    response = _step_response(instance, result.step) if result.step is not None else pb.StepResponse()
+    if result.reset is not None:
+        observation, info = result.reset
+        codec.fill_value(response.reset_observation, instance.observation_space, observation)
+        if info:
+            response.reset_info.CopyFrom(codec.encode_json_map(info))
+    if result.error is not None:
+        response.error.CopyFrom(pb.SessionError(code=grpc.StatusCode[result.error.code].value[0],
+                                                message=result.error.message))
+    return response
 
 
 def _describe(instance: Instance, which: str, space: gym.Space) -> pb.Space:

@@ -50,11 +50,12 @@ ENV_ID = re.compile(r"^(?:[\w:.-]+/)?[\w:.-]+?(?:-v\d+)?$")
 """Gymnasium's id grammar, ``[namespace/]name[-vN]`` (its ``ENV_ID_RE``; entry points ``module:Class`` fit too)."""
 
 
-def parse_allow(text: str | None) -> list[str]:
+def parse_allow(text: str | None, flag: str = "--allow") -> list[str]:
     """Parses an ``--allow`` value: comma-separated ids or ``module:Class`` entry points.
 
     Args:
         text: The flag's value, e.g. ``"ALE/Pong-v5,my_pkg.envs:MyEnv"``; None or empty for none.
+        flag: The flag's name, for messages (``--concurrent-step`` takes the same form).
 
     Returns:
         The ids, stripped, in order, without empties or duplicates.
@@ -68,9 +69,9 @@ def parse_allow(text: str | None) -> list[str]:
         if not item:
             continue
         if any(ch.isspace() for ch in item):
-            raise InvalidArgument(f"--allow entry '{item}' contains whitespace, expected an id or module:Class")
+            raise InvalidArgument(f"{flag} entry '{item}' contains whitespace, expected an id or module:Class")
         if ":" in item and (item.count(":") != 1 or not all(item.split(":"))):
-            raise InvalidArgument(f"--allow entry '{item}' is not a valid entry point, expected module:Class")
+            raise InvalidArgument(f"{flag} entry '{item}' is not a valid entry point, expected module:Class")
         if item not in ids:
             ids.append(item)
     return ids

@@ -22,6 +22,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver.auth import AuthInterceptor, TlsFiles, TokenAuthenticator, check_exposure
+from gymlink_envserver.batch import DEFAULT_STEP_THREADS, BatchStepper
 from gymlink_envserver.decoding import DecodingInterceptor
 from gymlink_envserver.grader import read_tokens
 from gymlink_envserver.instances import InstanceTable
@@ -66,6 +67,8 @@ class ServerConfig:
         test_envs: Register and allow the gymlink test environments (``--test-envs``).
         max_workers: gRPC pool threads; None sizes it from ``max_instances`` (see the module docstring).
         grace: Seconds in-flight RPCs get to finish when the server stops.
+        step_threads: Threads that step waiting environments of a batch concurrently (``--step-threads``).
+        concurrent_step: More environment ids whose steps wait and may run concurrently (``--concurrent-step``).
         kwargs_policy: JSON file extending the default client-kwargs policy (``--kwargs-policy``), or None.
         tokens: Tokens file (``--tokens``): every call then needs a bearer token, or None.
         tls: Certificate, key and optional client CA (``--tls-cert``, ``--tls-key``, ``--tls-client-ca``), or None.
@@ -86,6 +89,8 @@ class ServerConfig:
     test_envs: bool = False
     max_workers: int | None = None
     grace: float = 5.0
+    step_threads: int = DEFAULT_STEP_THREADS
+    concurrent_step: tuple[str, ...] = field(default_factory=tuple)
     kwargs_policy: str | None = None
     tokens: str | None = None
     tls: TlsFiles | None = None
@@ -106,6 +111,8 @@ class ServerConfig:
             raise ValueError(f"max_workers is {self.max_workers}, expected >= 2")
         if self.grace < 0:
             raise ValueError(f"grace is {self.grace}, expected >= 0")
+        if self.step_threads < 1:
+            raise ValueError(f"step_threads is {self.step_threads}, expected >= 1")
         for name in ("max_instances_per_principal", "max_sessions_per_principal", "empty_session_timeout",
                      "session_idle_timeout"):
             value = getattr(self, name)
@@ -179,6 +186,7 @@ class EnvServer:
                                                       DecodingInterceptor()]
         if self.authenticator is not None:
             interceptors.insert(0, AuthInterceptor(self.authenticator))
+        self.stepper = BatchStepper(self.table, config.step_threads, config.concurrent_step)
         self.health = health.HealthServicer()
         timeouts = [t for t in (config.idle_timeout, config.empty_session_timeout, config.session_idle_timeout) if t]
         reaps: list[Callable[[], object]] = [self.table.reap_idle] if config.idle_timeout else []
@@ -188,7 +196,8 @@ class EnvServer:
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers + HEALTH_THREADS,
                                                               thread_name_prefix="gymlink-rpc"),
                                    options=KEEPALIVE_OPTIONS, interceptors=interceptors)
-        add_to_server(EnvService(EnvOperations(self.table), self.authenticator, self.sessions), self._server)
+        add_to_server(EnvService(EnvOperations(self.table, self.stepper), self.authenticator, self.sessions),
+                      self._server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self._server)
         reflection.enable_server_reflection(
             (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
@@ -247,6 +256,7 @@ class EnvServer:
         self.health.enter_graceful_shutdown()
         ended = self._server.stop(grace).wait(grace + BUSY_CLOSE_SECONDS)
         self._reaper.stop()
+        self.stepper.close()
         live = len(self.table)
         closed = self.table.close_all(busy_timeout=BUSY_CLOSE_SECONDS)
         logger.info("stopped; closed %d instance(s) at shutdown", closed)

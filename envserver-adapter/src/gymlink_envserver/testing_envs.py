@@ -4,6 +4,10 @@
 * ``GymlinkTest/CompositeAction-v0``: a Tuple/Dict action of MultiDiscrete, MultiBinary and Box; terminates after 5.
 * ``GymlinkTest/Crash-v0``: Box/Box; ``step`` raises ``RuntimeError("simulated crash")`` on the 3rd step of an episode.
 * ``GymlinkTest/Slow-v0``: Box/Box; each step sleeps ``step_seconds`` (default 2.0), for deadline tests.
+* ``GymlinkTest/Sleep-v0``: the same env sleeping 0.02 s per step (kwarg ``step_seconds``), truncated after 200 steps:
+  a stand-in for a simulator whose time is spent elsewhere (another machine, a worker process), for benchmarks and
+  tests of concurrent batches. Both declare ``gymlink.concurrent_step``: their steps wait, so a batch runs them
+  concurrently.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ DICT_OBS_ID = "GymlinkTest/DictObs-v0"
 COMPOSITE_ACTION_ID = "GymlinkTest/CompositeAction-v0"
 CRASH_ID = "GymlinkTest/Crash-v0"
 SLOW_ID = "GymlinkTest/Slow-v0"
+SLEEP_ID = "GymlinkTest/Sleep-v0"
 
 
 class DictObsEnv(gym.Env):
@@ -121,7 +126,9 @@ class CrashEnv(_BoxEnv):
 
 
 class SlowEnv(_BoxEnv):
-    """Sleeps ``step_seconds`` in every step."""
+    """Sleeps ``step_seconds`` in every step (and says so, so that a batch steps several at once)."""
+
+    metadata = {"render_modes": [], "gymlink.concurrent_step": True}
 
     def __init__(self, step_seconds: float = 2.0) -> None:
         super().__init__()
@@ -135,17 +142,19 @@ class SlowEnv(_BoxEnv):
         return super().step(action)
 
 
-_REGISTRATIONS: dict[str, tuple[str, int | None]] = {
-    DICT_OBS_ID: ("DictObsEnv", 10),
-    COMPOSITE_ACTION_ID: ("CompositeActionEnv", None),
-    CRASH_ID: ("CrashEnv", None),
-    SLOW_ID: ("SlowEnv", None),
+_REGISTRATIONS: dict[str, tuple[str, int | None, dict]] = {
+    DICT_OBS_ID: ("DictObsEnv", 10, {}),
+    COMPOSITE_ACTION_ID: ("CompositeActionEnv", None, {}),
+    CRASH_ID: ("CrashEnv", None, {}),
+    SLOW_ID: ("SlowEnv", None, {}),
+    SLEEP_ID: ("SlowEnv", 200, {"step_seconds": 0.02}),
 }
 
 
 def register() -> list[str]:
     """Registers the test environments with Gymnasium (once per process) and returns their ids."""
-    for env_id, (class_name, max_episode_steps) in _REGISTRATIONS.items():
+    for env_id, (class_name, max_episode_steps, kwargs) in _REGISTRATIONS.items():
         if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point=f"{__name__}:{class_name}", max_episode_steps=max_episode_steps)
+            gym.register(id=env_id, entry_point=f"{__name__}:{class_name}", max_episode_steps=max_episode_steps,
+                         kwargs=kwargs)
     return list(_REGISTRATIONS)

@@ -31,7 +31,8 @@ class ProcessEnv(gym.Env):
             info``, which ``gymlink ... --verbose`` passes to its local server).
     """
 
-    metadata = {"render_modes": []}
+    # Each instance simulates in its own worker process, so a batch may step several at once.
+    metadata = {"render_modes": [], "gymlink.concurrent_step": True}
 
     def __init__(self, factory: str, kwargs: dict | None = None, observation: str = "flat",
                  recycle_episodes: int = 100, timeout: float = 300.0, apply_compat: bool = True,

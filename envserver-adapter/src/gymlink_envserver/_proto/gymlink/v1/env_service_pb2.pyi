@@ -295,24 +295,34 @@ class StepRequest(_message.Message):
     def __init__(self, instance_id: _Optional[str] = ..., action: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class StepResponse(_message.Message):
-    __slots__ = ("observation", "reward", "terminated", "truncated", "info")
+    __slots__ = ("observation", "reward", "terminated", "truncated", "info", "reset_observation", "reset_info", "error")
     OBSERVATION_FIELD_NUMBER: _ClassVar[int]
     REWARD_FIELD_NUMBER: _ClassVar[int]
     TERMINATED_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
     INFO_FIELD_NUMBER: _ClassVar[int]
+    RESET_OBSERVATION_FIELD_NUMBER: _ClassVar[int]
+    RESET_INFO_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     observation: Value
     reward: float
     terminated: bool
     truncated: bool
     info: JsonMap
-    def __init__(self, observation: _Optional[_Union[Value, _Mapping]] = ..., reward: _Optional[float] = ..., terminated: _Optional[bool] = ..., truncated: _Optional[bool] = ..., info: _Optional[_Union[JsonMap, _Mapping]] = ...) -> None: ...
+    reset_observation: Value
+    reset_info: JsonMap
+    error: SessionError
+    def __init__(self, observation: _Optional[_Union[Value, _Mapping]] = ..., reward: _Optional[float] = ..., terminated: _Optional[bool] = ..., truncated: _Optional[bool] = ..., info: _Optional[_Union[JsonMap, _Mapping]] = ..., reset_observation: _Optional[_Union[Value, _Mapping]] = ..., reset_info: _Optional[_Union[JsonMap, _Mapping]] = ..., error: _Optional[_Union[SessionError, _Mapping]] = ...) -> None: ...
 
 class StepBatchRequest(_message.Message):
-    __slots__ = ("steps",)
+    __slots__ = ("steps", "autoreset", "isolate_failures")
     STEPS_FIELD_NUMBER: _ClassVar[int]
+    AUTORESET_FIELD_NUMBER: _ClassVar[int]
+    ISOLATE_FAILURES_FIELD_NUMBER: _ClassVar[int]
     steps: _containers.RepeatedCompositeFieldContainer[StepRequest]
-    def __init__(self, steps: _Optional[_Iterable[_Union[StepRequest, _Mapping]]] = ...) -> None: ...
+    autoreset: bool
+    isolate_failures: bool
+    def __init__(self, steps: _Optional[_Iterable[_Union[StepRequest, _Mapping]]] = ..., autoreset: _Optional[bool] = ..., isolate_failures: _Optional[bool] = ...) -> None: ...
 
 class StepBatchResponse(_message.Message):
     __slots__ = ("results",)

@@ -118,6 +118,7 @@ class EnvServiceServicer:
 
     def StepBatch(self, request, context):
         """Steps several instances at once, one action each (a vectorised step). All-or-nothing on validation errors.
+        Instances whose environments wait while stepping (a worker process, a remote simulator) step concurrently.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -4,8 +4,12 @@ import io.gymlink.client.ClientConfig;
 import io.gymlink.client.ClientSecurity;
 import io.gymlink.client.EnvFactories;
 import io.gymlink.client.EnvFactory;
-import io.gymlink.client.EnvTarget;
+import io.gymlink.client.GrpcChannels;
+import io.gymlink.client.GrpcEnvFactory;
 import io.gymlink.env.EnvException;
+import io.gymlink.env.InvalidArgumentException;
+import io.gymlink.vector.ChannelFactory;
+import io.gymlink.vector.ServerTargets;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +29,10 @@ public final class EnvServerOptions {
   @Spec(Spec.Target.MIXEE)
   private CommandSpec mixee;
 
-  @Option(names = "--server", paramLabel = "HOST:PORT",
-      description = "Env server to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api)."
+  @Option(names = "--server", paramLabel = "HOST:PORT[,...]",
+      description = "Env server(s) to use: host:port or grpc://host:port (gRPC), http://host:port (gym-http-api);"
+          + " for gRPC a comma-separated list and dns:///host:port (every address the name resolves to, resolved"
+          + " again every 30 s), over which vector envs (--num-envs) spread evenly; single envs use the first."
           + " Without it, a local env server is started on a free loopback port and stopped when the command ends.")
   String server;
 
@@ -67,6 +73,17 @@ public final class EnvServerOptions {
       description = "File holding the bearer token for --server (its first field). Default: the environment"
           + " variable " + ClientSecurity.TOKEN_VARIABLE + ", if set.")
   Path tokenFile;
+
+  @Option(names = "--server-lost-timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "How long vector envs keep retrying when no env server at all can be reached before the command"
+          + " fails (lost servers are retried with backoff, their envs re-made elsewhere) (default: ${DEFAULT-VALUE}).")
+  double serverLostTimeoutSeconds;
+
+  @Option(names = "--streams-per-server", paramLabel = "N", defaultValue = "1",
+      description = "Session streams per env server for vector envs (--num-envs): a server's envs are split over"
+          + " them, one batched request per stream per step, so that with --async a slow env holds up only the envs"
+          + " of its stream (default: ${DEFAULT-VALUE}: one batch per server per step).")
+  int streamsPerServer;
 
   @Option(names = "--verbose",
       description = "Log debug details (including the env server's own log) and print stack traces on errors.")
@@ -111,17 +128,16 @@ public final class EnvServerOptions {
    */
   public ServerConnection connect(List<String> extraServerArgs) {
     ClientConfig config = clientConfig();
+    if (!(serverLostTimeoutSeconds > 0)) {
+      throw new ParameterException(mixee.commandLine(), "--server-lost-timeout must be positive, got "
+          + serverLostTimeoutSeconds);
+    }
+    if (streamsPerServer < 1) {
+      throw new ParameterException(mixee.commandLine(), "--streams-per-server must be at least 1, got "
+          + streamsPerServer);
+    }
     if (server != null) {
-      try {
-        EnvTarget.parse(server);
-      } catch (EnvException e) {
-        throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
-      }
-      try {
-        return new ServerConnection(EnvFactories.forServer(server, config, security()), null);
-      } catch (EnvException e) {
-        throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
-      }
+      return connectTo(server, config);
     }
     if (tls || caCert != null || clientCert != null || tokenFile != null) {
       throw new ParameterException(mixee.commandLine(), "--tls, --ca-cert, --client-cert and --token-file apply to"
@@ -139,11 +155,43 @@ public final class EnvServerOptions {
       EnvFactory factory = EnvFactories.forServer(local.target(), config);
       // On Ctrl-C the shutdown hook then ends our sessions first, so the server need not wait out its grace period.
       local.closeBeforeStopping(factory);
-      return new ServerConnection(factory, local);
+      return new ServerConnection(factory, local, ServerTargets.parse(local.target()), vectorSettings(config),
+          ChannelFactory.plaintext());
     } catch (RuntimeException e) {
       local.close();
       throw e;
     }
+  }
+
+  private ServerConnection connectTo(String servers, ClientConfig config) {
+    ClientSecurity security = security();
+    try {
+      if (servers.trim().startsWith("http://")) {
+        if (servers.contains(",")) {
+          throw new InvalidArgumentException("a list of servers needs gRPC servers; '" + servers + "' names"
+              + " gym-http-api ones");
+        }
+        return new ServerConnection(EnvFactories.forServer(servers, config, security), null);
+      }
+      ServerTargets targets = ServerTargets.parse(servers);
+      return new ServerConnection(singleEnvFactory(targets.entries().get(0), config, security), null, targets,
+          vectorSettings(config), ChannelFactory.secured(security));
+    } catch (EnvException e) {
+      throw new ParameterException(mixee.commandLine(), "--server: " + e.getMessage());
+    }
+  }
+
+  /** Single environments go to the first entry; a {@code dns:///} one through gRPC's own resolver. */
+  private static EnvFactory singleEnvFactory(ServerTargets.Entry first, ClientConfig config,
+      ClientSecurity security) {
+    if (!first.resolve()) {
+      return EnvFactories.forServer(first.text(), config, security);
+    }
+    return new GrpcEnvFactory(GrpcChannels.forTarget(first.text(), security), first.text(), config);
+  }
+
+  private VectorSettings vectorSettings(ClientConfig config) {
+    return new VectorSettings(config, seconds(serverLostTimeoutSeconds), streamsPerServer);
   }
 
   private static Duration seconds(double seconds) {

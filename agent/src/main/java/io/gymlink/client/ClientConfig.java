@@ -46,7 +46,7 @@ public record ClientConfig(Duration callTimeout, Duration makeTimeout) {
   }
 
   /** A duration for messages, e.g. {@code 0.5 s}. */
-  static String describe(Duration duration) {
+  public static String describe(Duration duration) {
     double seconds = duration.toNanos() / 1e9;
     return (seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds)) + " s";
   }

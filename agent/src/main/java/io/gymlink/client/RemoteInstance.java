@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One environment instance on a server as both gRPC environments see it: its spaces and spec, action checks and the
+ * One environment instance on a server as the gRPC clients see it: its spaces and spec, action checks and the
  * decoding of answers, with messages naming the environment.
  *
  * @param target the server address, {@code host:port}
@@ -28,7 +28,7 @@ import java.util.Map;
  * @param actionSpace the space actions must belong to
  * @param spec the server's spec of the environment
  */
-record RemoteInstance(
+public record RemoteInstance(
     String target, String envId, String instanceId, Space observationSpace, Space actionSpace, EnvSpec spec) {
 
   /** A make request, with kwargs checked to be JSON-like. */
@@ -67,7 +67,7 @@ record RemoteInstance(
   }
 
   /** The action on the wire, after checking it is in the action space (the same messages as the server). */
-  Value encodeAction(SpaceValue action) {
+  public Value encodeAction(SpaceValue action) {
     String problem = actionSpace.check(action);
     if (problem != null) {
       throw new InvalidActionException("action for '" + envId + "' " + problem);
@@ -75,11 +75,13 @@ record RemoteInstance(
     return ProtoCodec.encodeValue(actionSpace, action);
   }
 
-  ResetResult decodeReset(ResetResponse response) {
+  /** The first observation and info of a reset answer. */
+  public ResetResult decodeReset(ResetResponse response) {
     return new ResetResult(observation(response.getObservation()), ProtoCodec.decodeJson(response.getInfo()));
   }
 
-  StepResult decodeStep(StepResponse response) {
+  /** A step answer as a {@link StepResult} (the true final observation when the episode ended). */
+  public StepResult decodeStep(StepResponse response) {
     return new StepResult(observation(response.getObservation()), response.getReward(), response.getTerminated(),
         response.getTruncated(), ProtoCodec.decodeJson(response.getInfo()));
   }
@@ -88,7 +90,8 @@ record RemoteInstance(
     return new CallContext(target, operation, envId, instanceId, timeout);
   }
 
-  private SpaceValue observation(Value value) {
+  /** An observation from the wire, checked to fit the observation space. */
+  public SpaceValue observation(Value value) {
     try {
       return ProtoCodec.decodeValue(observationSpace, value);
     } catch (IllegalArgumentException e) {

@@ -75,11 +75,36 @@ class RolloutCommandTest {
   }
 
   @Test
+  void rollout_serverListOrDnsName_singleEnvUsesTheFirstEntry() {
+    String port = SERVER.target().substring(SERVER.target().lastIndexOf(':') + 1);
+    for (String servers : List.of(SERVER.target() + ",127.0.0.1:1", "dns:///localhost:" + port)) {
+      Run run = run("rollout", "--env", "Pendulum-v1", "--episodes", "1", "--server", servers);
+      assertEquals(0, run.exitCode, servers + ": " + run.err);
+      assertTrue(run.out.contains("episode 1: return"), run.out);
+    }
+  }
+
+  @Test
+  void rollout_badServerListOrLostTimeout_exitsTwoNamingIt() {
+    Run empty = run("rollout", "--env", "Pendulum-v1", "--server", SERVER.target() + ",,127.0.0.1:2");
+    assertEquals(2, empty.exitCode);
+    assertTrue(empty.err.contains("--server: env server list '" + SERVER.target() + ",,127.0.0.1:2' has an empty"
+        + " entry"), empty.err);
+    Run httpList = run("rollout", "--env", "Pendulum-v1", "--server", "http://a:1,http://b:2");
+    assertEquals(2, httpList.exitCode);
+    assertTrue(httpList.err.contains("a list of servers needs gRPC servers"), httpList.err);
+    Run timeout = run("rollout", "--env", "Pendulum-v1", "--server", SERVER.target(), "--server-lost-timeout", "0");
+    assertEquals(2, timeout.exitCode);
+    assertTrue(timeout.err.contains("--server-lost-timeout must be positive, got 0.0"), timeout.err);
+  }
+
+  @Test
   void help_explainsEveryFlag() {
     Run run = run("rollout", "--help");
     assertEquals(0, run.exitCode);
     for (String flag : List.of("--env", "--episodes", "--seed", "--max-episode-steps", "--server",
-        "--envserver-command", "--envserver-args", "--call-timeout", "--make-timeout", "--verbose")) {
+        "--envserver-command", "--envserver-args", "--call-timeout", "--make-timeout", "--server-lost-timeout",
+        "--verbose")) {
       assertTrue(run.out.contains(flag), flag + " missing from:\n" + run.out);
     }
   }

@@ -21,12 +21,21 @@ public record TestCertificates(Path ca, Path server, Path serverKey, Path client
 
   /** Makes fresh certificates in {@code directory}; skips the test when there is no openssl command. */
   public static TestCertificates create(Path directory) throws IOException, InterruptedException {
+    return create(directory, "IP:127.0.0.1,DNS:localhost");
+  }
+
+  /**
+   * Makes fresh certificates whose server certificate names {@code serverNames} (a subjectAltName value, e.g.
+   * {@code DNS:envservers.test}); skips the test when there is no openssl command.
+   */
+  public static TestCertificates create(Path directory, String serverNames) throws IOException,
+      InterruptedException {
     Assumptions.assumeTrue(openssl(directory, "version"), "the openssl command is needed to make certificates");
     Path ca = directory.resolve("ca.crt");
     Path caKey = directory.resolve("ca.key");
     run(directory, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey.toString(), "-out",
         ca.toString(), "-days", "2", "-subj", "/CN=gymlink test CA");
-    signed(directory, "server", ca, caKey, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+    signed(directory, "server", ca, caKey, "subjectAltName=" + serverNames + "\nextendedKeyUsage=serverAuth\n");
     signed(directory, "client", ca, caKey, "extendedKeyUsage=clientAuth\n");
     return new TestCertificates(ca, directory.resolve("server.crt"), directory.resolve("server.key"),
         directory.resolve("client.crt"), directory.resolve("client.key"));
