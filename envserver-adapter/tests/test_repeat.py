@@ -9,7 +9,7 @@ import pytest
 from conftest import TIMEOUT, reset, start_server, step, tensor_value
 from test_session import Session
 
-from gymlink_envserver import codec
+from gymlink_envserver import codec, osim
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2 as pb
 from gymlink_envserver._proto.gymlink.v1 import env_service_pb2_grpc as pb_grpc
 from gymlink_envserver.instances import InstanceTable
@@ -142,3 +142,21 @@ def test_osimWorkerEnv_withRepeat_stillStepsConcurrentlyInBatches(osim_worker_st
         assert instance.declares_concurrent_step
     finally:
         table.close_all()
+
+
+@pytest.mark.skipif(not osim.osim_available(),
+                    reason="osim-rl is not installed (pip install ./envserver-adapter[osim])")
+def test_realL2M2019_repeat2_throughTheServer_timeLimitCountsFrames():
+    osim.register()
+    server = start_server(allowlist=Allowlist(["L2M2019Env"]))
+    try:
+        with grpc.insecure_channel(server.target) as channel:
+            stub = pb_grpc.EnvServiceStub(channel)
+            made = stub.Make(pb.MakeRequest(env_id="L2M2019Env", max_episode_steps=3, action_repeat=2), timeout=120)
+            assert made.action_repeat == 2
+            reset(stub, made.instance_id, seed=0)
+            action = tensor_value(np.full(22, 0.05), np.float32)
+            outcomes = [step(stub, made.instance_id, action, timeout=120) for _ in range(2)]
+            assert [(o.terminated, o.truncated) for o in outcomes] == [(False, False), (False, True)]
+    finally:
+        server.stop(0)
