@@ -29,6 +29,7 @@ from gymlink_envserver.errors import (
 )
 from gymlink_envserver.kwargs_policy import KwargsPolicy
 from gymlink_envserver.registry import Allowlist
+from gymlink_envserver.repeat import MAX_ACTION_REPEAT, ActionRepeat
 
 logger = logging.getLogger("gymlink_envserver")
 
@@ -52,6 +53,7 @@ class Instance:
         action_space: The environment's action space.
         action_bounds: The action space prepared for batch checks when it is a Box, else None.
         declares_concurrent_step: Whether the environment's metadata says its steps wait (``gymlink.concurrent_step``).
+        action_repeat: How many frames each step applies its action for (1: no repeat; see :class:`ActionRepeat`).
         owner: The session that made it (closed with the session), or None.
         principal: Who may use it: the token's principal of the caller that made it, or, on a server without
             tokens, the session that made it (:data:`~gymlink_envserver.auth.ANONYMOUS` for unary and HTTP calls).
@@ -60,8 +62,9 @@ class Instance:
     """
 
     def __init__(self, env_id: str, instance_id: str, env: gym.Env, owner: Hashable | None,
-                 clock: Callable[[], float], principal: Hashable = ANONYMOUS) -> None:
+                 clock: Callable[[], float], principal: Hashable = ANONYMOUS, action_repeat: int = 1) -> None:
         self.env_id = env_id
+        self.action_repeat = action_repeat
         self.instance_id = instance_id
         self.env = env
         self.observation_space = env.observation_space
@@ -230,7 +233,7 @@ class InstanceTable:
         self._closed_ids: collections.OrderedDict[str, tuple[Hashable, str]] = collections.OrderedDict()
 
     def make(self, env_id: str, kwargs: dict | None = None, max_episode_steps: int | None = None,
-             owner: Hashable | None = None, principal: Hashable = ANONYMOUS) -> Instance:
+             owner: Hashable | None = None, principal: Hashable = ANONYMOUS, action_repeat: int = 1) -> Instance:
         """Makes an instance of an allowed environment.
 
         Args:
@@ -239,28 +242,36 @@ class InstanceTable:
             max_episode_steps: Overrides the registered time limit.
             owner: The session making it, closed by :meth:`close_owned`; None for unowned.
             principal: Who may use it (see :class:`Instance`); calls of anyone else get NOT_FOUND.
+            action_repeat: Frames each step applies its action for (:class:`ActionRepeat`, outside the time limit,
+                which keeps counting frames); 1 for none.
 
         Raises:
             UnknownEnvironment, EnvironmentNotAllowed: From the allowlist.
             TooManyInstances: When the instance limit is reached.
-            InvalidArgument: When ``max_episode_steps`` is not positive or the kwargs policy refuses the kwargs.
+            InvalidArgument: When ``max_episode_steps`` is not positive, ``action_repeat`` is outside 1 to
+                :data:`MAX_ACTION_REPEAT`, or the kwargs policy refuses the kwargs.
             EnvironmentFailed: When making the environment raises.
         """
         self.allowlist.check(env_id)
         kwargs = self.kwargs_policy.check(env_id, kwargs or {})
         if max_episode_steps is not None and max_episode_steps <= 0:
             raise InvalidArgument(f"max_episode_steps for '{env_id}' is {max_episode_steps}, expected > 0")
+        if not 1 <= action_repeat <= MAX_ACTION_REPEAT:
+            raise InvalidArgument(f"action_repeat for '{env_id}' is {action_repeat}, expected 1 to {MAX_ACTION_REPEAT}")
         self._reserve(env_id, principal)
         try:
             env = make_env(env_id, kwargs or {}, max_episode_steps)
+            if action_repeat > 1:
+                env = ActionRepeat(env, action_repeat)
             instance_id = secrets.token_hex(6)
-            instance = Instance(env_id, instance_id, env, owner, self._clock, principal)
+            instance = Instance(env_id, instance_id, env, owner, self._clock, principal, action_repeat)
             with self._lock:
                 self._instances[instance_id] = instance
         finally:
             with self._lock:
                 self._pending -= 1
-        logger.info("made %s instance %s%s [%d live]", env_id, instance_id,
+        logger.info("made %s instance %s%s%s [%d live]", env_id, instance_id,
+                    f" (action repeat {action_repeat})" if action_repeat > 1 else "",
                     f" for {owner}" if owner is not None else "", len(self))
         return instance
 

@@ -59,11 +59,13 @@ class EnvOperations:
              principal: Hashable = ANONYMOUS) -> pb.MakeResponse:
         """Makes an instance; closes it again when its spaces cannot be described (UNIMPLEMENTED)."""
         max_steps = request.max_episode_steps if request.HasField("max_episode_steps") else None
+        repeat = request.action_repeat if request.HasField("action_repeat") else 1
         instance = self.table.make(request.env_id, codec.decode_json_map(request.kwargs), max_steps, owner,
-                                   principal)
+                                   principal, repeat)
         try:
             return pb.MakeResponse(
                 instance_id=instance.instance_id,
+                action_repeat=instance.action_repeat,
                 observation_space=_describe(instance, "observation", instance.observation_space),
                 action_space=_describe(instance, "action", instance.action_space),
                 spec=_spec(instance),

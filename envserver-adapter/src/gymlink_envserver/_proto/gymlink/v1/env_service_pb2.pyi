@@ -229,26 +229,30 @@ class EnvironmentEntry(_message.Message):
     def __init__(self, env_id: _Optional[str] = ..., entry_point: _Optional[str] = ..., max_episode_steps: _Optional[int] = ...) -> None: ...
 
 class MakeRequest(_message.Message):
-    __slots__ = ("env_id", "kwargs", "max_episode_steps")
+    __slots__ = ("env_id", "kwargs", "max_episode_steps", "action_repeat")
     ENV_ID_FIELD_NUMBER: _ClassVar[int]
     KWARGS_FIELD_NUMBER: _ClassVar[int]
     MAX_EPISODE_STEPS_FIELD_NUMBER: _ClassVar[int]
+    ACTION_REPEAT_FIELD_NUMBER: _ClassVar[int]
     env_id: str
     kwargs: JsonMap
     max_episode_steps: int
-    def __init__(self, env_id: _Optional[str] = ..., kwargs: _Optional[_Union[JsonMap, _Mapping]] = ..., max_episode_steps: _Optional[int] = ...) -> None: ...
+    action_repeat: int
+    def __init__(self, env_id: _Optional[str] = ..., kwargs: _Optional[_Union[JsonMap, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., action_repeat: _Optional[int] = ...) -> None: ...
 
 class MakeResponse(_message.Message):
-    __slots__ = ("instance_id", "observation_space", "action_space", "spec")
+    __slots__ = ("instance_id", "observation_space", "action_space", "spec", "action_repeat")
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SPACE_FIELD_NUMBER: _ClassVar[int]
     ACTION_SPACE_FIELD_NUMBER: _ClassVar[int]
     SPEC_FIELD_NUMBER: _ClassVar[int]
+    ACTION_REPEAT_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     observation_space: Space
     action_space: Space
     spec: EnvSpec
-    def __init__(self, instance_id: _Optional[str] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., spec: _Optional[_Union[EnvSpec, _Mapping]] = ...) -> None: ...
+    action_repeat: int
+    def __init__(self, instance_id: _Optional[str] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., spec: _Optional[_Union[EnvSpec, _Mapping]] = ..., action_repeat: _Optional[int] = ...) -> None: ...
 
 class EnvSpec(_message.Message):
     __slots__ = ("env_id", "max_episode_steps", "reward_range_min", "reward_range_max", "render_modes", "reward_threshold", "nondeterministic")

@@ -159,7 +159,9 @@ public final class LearningBenchmark implements Callable<Integer> {
 
   private SeedResult runGymlink(EnvFactory factory, RunConfig config, Path runDir) {
     Integer maxSteps = config.train().maxEpisodeSteps();
-    try (Env env = factory.make(envId, Map.of(), maxSteps); Env evalEnv = factory.make(envId, Map.of(), maxSteps);
+    int repeat = config.train().actionRepeat();
+    try (Env env = factory.make(envId, Map.of(), maxSteps, repeat);
+        Env evalEnv = factory.make(envId, Map.of(), maxSteps, repeat);
         ProgressReporter progress = ProgressReporter.forConsole(envId + " seed " + config.train().seed(),
             config.train().logInterval())) {
       RunContext context = new RunContext(runDir, progress, Versions.current(),

@@ -157,8 +157,9 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
   private Trainer.Result run(ServerConnection connection, Case c, Path runDir) {
     RunConfig config = config(c);
     Integer limit = config.train().maxEpisodeSteps();
-    try (Env evalEnv = connection.factory().make(envId, Map.of(), limit);
-        VectorEnv envs = connection.makeVector(envId, c.numEnvs(), limit);
+    int repeat = config.train().actionRepeat();
+    try (Env evalEnv = connection.factory().make(envId, Map.of(), limit, repeat);
+        VectorEnv envs = connection.makeVector(envId, c.numEnvs(), limit, repeat);
         ProgressReporter progress = ProgressReporter.forConsole(envId + " " + c.label(), (int) steps)) {
       RunContext context = new RunContext(runDir, progress, Versions.current(), "bench");
       return Trainer.start(config, envs, evalEnv, context).run();

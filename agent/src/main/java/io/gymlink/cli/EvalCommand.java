@@ -1,5 +1,6 @@
 package io.gymlink.cli;
 
+import io.gymlink.client.EnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.train.Checkpoint;
 import io.gymlink.train.CheckpointException;
@@ -55,6 +56,11 @@ public final class EvalCommand implements Callable<Integer> {
           + " observation and action spaces match.")
   String envId;
 
+  @Option(names = "--action-repeat", paramLabel = "K",
+      description = "Frames each action is applied for on the env server (default: the checkpoint's actionRepeat,"
+          + " the repeat it was trained with). Episode lengths count agent steps.")
+  Integer actionRepeat;
+
   @Mixin
   EnvServerOptions serverOptions;
 
@@ -71,9 +77,15 @@ public final class EvalCommand implements Callable<Integer> {
     }
     String env = envId != null ? envId : checkpoint.envId();
     long seedBase = seed != null ? seed : checkpoint.config().train().seed() + Evaluator.SEED_OFFSET;
+    int repeat = actionRepeat != null ? actionRepeat : checkpoint.config().train().actionRepeat();
+    if (repeat < 1 || repeat > EnvFactory.MAX_ACTION_REPEAT) {
+      throw new ParameterException(spec.commandLine(), "--action-repeat must be 1 to " + EnvFactory.MAX_ACTION_REPEAT
+          + ", got " + repeat);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (ServerConnection connection = serverOptions.connect(List.of());
-        Env evalEnv = connection.factory().make(env, Map.of(), checkpoint.config().train().maxEpisodeSteps())) {
+        Env evalEnv = connection.factory().make(env, Map.of(), checkpoint.config().train().maxEpisodeSteps(),
+            repeat)) {
       try {
         checkpoint.checkCompatible(checkpointPath.toString(), env,
             DdpgSpaces.requireBoxObservations(env, evalEnv.observationSpace()).size(),
@@ -81,8 +93,9 @@ public final class EvalCommand implements Callable<Integer> {
       } catch (CheckpointMismatchException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
-      out.printf("evaluating %s (step %d) on %s at %s, %d episodes, seeds %d..%d%n", checkpointPath,
-          checkpoint.numTimesteps(), env, connection.describe(), episodes, seedBase, seedBase + episodes - 1);
+      out.printf("evaluating %s (step %d) on %s at %s, %d episodes, seeds %d..%d%s%n", checkpointPath,
+          checkpoint.numTimesteps(), env, connection.describe(), episodes, seedBase, seedBase + episodes - 1,
+          repeat > 1 ? ", action repeat " + repeat : "");
       EvaluationResult result = new Evaluator(evalEnv, episodes, seedBase)
           .evaluate(checkpoint.numTimesteps(), DeterministicPolicy.fromCheckpoint(checkpoint));
       for (int i = 0; i < episodes; i++) {

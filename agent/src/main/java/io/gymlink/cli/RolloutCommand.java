@@ -1,5 +1,6 @@
 package io.gymlink.cli;
 
+import io.gymlink.client.EnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.env.StepResult;
 import java.io.PrintWriter;
@@ -50,6 +51,11 @@ public final class RolloutCommand implements Callable<Integer> {
       description = "Time limit per episode, overriding the environment's registered one (default: registered).")
   Integer maxEpisodeSteps;
 
+  @Option(names = "--action-repeat", paramLabel = "K", defaultValue = "1",
+      description = "Frames each action is applied for on the env server, rewards summed (default: ${DEFAULT-VALUE},"
+          + " no repeat); lengths then count agent steps. gRPC env servers only.")
+  int actionRepeat;
+
   @Mixin
   EnvServerOptions serverOptions;
 
@@ -62,10 +68,15 @@ public final class RolloutCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--max-episode-steps must be at least 1, got "
           + maxEpisodeSteps);
     }
+    if (actionRepeat < 1 || actionRepeat > EnvFactory.MAX_ACTION_REPEAT) {
+      throw new ParameterException(spec.commandLine(), "--action-repeat must be 1 to " + EnvFactory.MAX_ACTION_REPEAT
+          + ", got " + actionRepeat);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (ServerConnection connection = serverOptions.connect(List.of());
-        Env env = connection.factory().make(envId, Map.of(), maxEpisodeSteps)) {
-      out.printf("rollout of a random policy on %s at %s, seed %d%n", envId, connection.describe(), seed);
+        Env env = connection.factory().make(envId, Map.of(), maxEpisodeSteps, actionRepeat)) {
+      out.printf("rollout of a random policy on %s at %s, seed %d%s%n", envId, connection.describe(), seed,
+          actionRepeat > 1 ? ", action repeat " + actionRepeat : "");
       out.printf("observation space %s%naction space      %s%n", env.observationSpace(), env.actionSpace());
       double[] returns = new double[episodes];
       long[] lengths = new long[episodes];

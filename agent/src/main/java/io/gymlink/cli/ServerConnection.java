@@ -44,23 +44,24 @@ public record ServerConnection(EnvFactory factory, LocalEnvServer localServer, S
    * batched step, a {@link SyncVectorEnv} over instances made one by one.
    *
    * @param maxEpisodeSteps time limit to impose, or null for the env's registered one
+   * @param actionRepeat frames each step applies its action for on the server (1: none)
    */
-  public VectorEnv makeVector(String envId, int numEnvs, Integer maxEpisodeSteps) {
+  public VectorEnv makeVector(String envId, int numEnvs, Integer maxEpisodeSteps, int actionRepeat) {
     if (numEnvs < 1) {
       throw new IllegalArgumentException("a vector env needs at least 1 env, got numEnvs " + numEnvs);
     }
     if (targets == null) {
-      return syncOverFactory(envId, numEnvs, maxEpisodeSteps);
+      return syncOverFactory(envId, numEnvs, maxEpisodeSteps, actionRepeat);
     }
-    return RemoteVectorEnv.connect(targets, vector.configFor(envId, numEnvs, maxEpisodeSteps), HostResolver.system(),
-        channels);
+    return RemoteVectorEnv.connect(targets, vector.configFor(envId, numEnvs, maxEpisodeSteps, actionRepeat),
+        HostResolver.system(), channels);
   }
 
-  private VectorEnv syncOverFactory(String envId, int numEnvs, Integer maxEpisodeSteps) {
+  private VectorEnv syncOverFactory(String envId, int numEnvs, Integer maxEpisodeSteps, int actionRepeat) {
     List<Env> envs = new ArrayList<>(numEnvs);
     try {
       for (int i = 0; i < numEnvs; i++) {
-        envs.add(factory.make(envId, Map.of(), maxEpisodeSteps));
+        envs.add(factory.make(envId, Map.of(), maxEpisodeSteps, actionRepeat));
       }
       return new SyncVectorEnv(envs);
     } catch (RuntimeException e) {

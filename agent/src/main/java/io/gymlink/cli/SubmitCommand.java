@@ -5,6 +5,7 @@ import io.gymlink.client.ClientConfig;
 import io.gymlink.client.EnvTarget;
 import io.gymlink.client.HttpEnvFactory;
 import io.gymlink.client.HttpGymEnv;
+import io.gymlink.env.ActionRepeatEnv;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.StepResult;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gymlink submit}: runs a trained policy through a challenge grader's whole flow (the NeurIPS osim-rl
  * grader protocol: create with token and version, monitor start, reset, step ... until reset answers a null
- * observation, monitor close for the score, close) and prints the score.
+ * observation, monitor close for the score, close) and prints the score. A checkpoint trained with an action repeat
+ * K has each action sent K times (the grader steps frame by frame), stopping when the grader ends the episode.
  */
 @Command(
     name = "submit",
@@ -106,16 +108,26 @@ public final class SubmitCommand implements Callable<Integer> {
       }
       out.printf("submitting %s (step %d) to %s as instance %s%n", checkpointPath, checkpoint.numTimesteps(),
           target, session.instanceId());
+      int repeat = checkpoint.config().train().actionRepeat();
+      if (repeat > 1) {
+        out.printf("action repeat %d (the checkpoint's actionRepeat): each action is sent to the grader %d times,"
+            + " fewer when the grader ends the episode%n", repeat, repeat);
+      }
       out.flush();
-      double score = runFlow(session, DeterministicPolicy.fromCheckpoint(checkpoint), out);
+      double score = runFlow(session, new ActionRepeatEnv(session, repeat),
+          DeterministicPolicy.fromCheckpoint(checkpoint), out);
       out.printf(Locale.ROOT, "score %.6f%n", score);
       out.flush();
     }
     return 0;
   }
 
-  /** Monitor start, every episode the grader hands out, monitor close; returns the grader's score. */
-  private static double runFlow(HttpGymEnv session, DeterministicPolicy policy, PrintWriter out) {
+  /**
+   * Monitor start, every episode the grader hands out (stepped through {@code env}, which repeats each action on the
+   * session), monitor close; returns the grader's score.
+   */
+  private static double runFlow(HttpGymEnv session, ActionRepeatEnv env, DeterministicPolicy policy,
+      PrintWriter out) {
     Map<String, Object> monitor = new LinkedHashMap<>();
     monitor.put("directory", "tmp");
     monitor.put("force", true);
@@ -125,20 +137,23 @@ public final class SubmitCommand implements Callable<Integer> {
     for (int episode = 1; ; episode++) {
       BoxValue observation;
       try {
-        observation = session.reset().observation().asBox();
+        observation = env.reset().observation().asBox();
       } catch (HttpGymEnv.NoMoreEpisodesException allSeedsDone) {
         break;
       }
       double episodeReturn = 0;
       int length = 0;
+      int actions = 0;
       StepResult result;
       do {
-        result = session.step(BoxValue.of(policy.apply(observation.data())));
+        result = env.step(BoxValue.of(policy.apply(observation.data())));
         observation = result.observation().asBox();
         episodeReturn += result.reward();
-        length++;
+        length += env.lastFrames();
+        actions++;
       } while (!result.episodeOver());
-      out.printf(Locale.ROOT, "episode %d: return %.3f, length %d%n", episode, episodeReturn, length);
+      out.printf(Locale.ROOT, "episode %d: return %.3f, length %d%s%n", episode, episodeReturn, length,
+          env.repeat() > 1 ? " (" + actions + " policy actions)" : "");
       out.flush();
     }
     JsonNode closed = session.post("monitor/close/", null);

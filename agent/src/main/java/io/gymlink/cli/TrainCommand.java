@@ -47,12 +47,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {"Trains a DDPG or TD3 agent on a Gymnasium environment with a Box action space.",
         "Config layers, later ones winning: code defaults < presets (hyperparams/<algo>.yml in the jar: 'default'"
-            + " and the env's section) < --config FILE < --set KEY=VALUE < --steps/--seed.",
+            + " and the env's section) < --config FILE < --set KEY=VALUE < --steps/--seed/--action-repeat.",
         "Writes DIR/metrics.csv, DIR/evaluations.csv, DIR/config.json, DIR/learning_curve.png and DIR/checkpoint/."},
     footer = {"%nExamples:%n  gymlink train --env Pendulum-v1",
         "  gymlink train --env Pendulum-v1 --steps 5000 --seed 3 --set netArch=[64,64] --out runs/quick",
         "  gymlink train --env HalfCheetah-v5 --algo td3",
         "  gymlink train --env Pendulum-v1 --num-envs 8 --async",
+        "  gymlink train --env L2M2019Env --action-repeat 4 --num-envs 4 --async",
         "  gymlink train --resume runs/quick --steps 10000",
         "%nExit codes: 0 ok, 1 environment or server error, 2 usage error (bad flag, config or checkpoint)."})
 public final class TrainCommand implements Callable<Integer> {
@@ -105,6 +106,14 @@ public final class TrainCommand implements Callable<Integer> {
           + " transition. Evaluation keeps its own single env.")
   Integer numEnvs;
 
+  @Option(names = "--action-repeat", paramLabel = "K",
+      description = "Frame skip (actionRepeat; default 1): the env server applies each action K times, summing the"
+          + " rewards and stopping at the frame that ends the episode, so one request covers K frames. Training and"
+          + " evaluation envs alike; recorded in config.json and reused by --resume, eval, rollout and submit. Step"
+          + " counts (--steps, evalFreq, learningStarts, ...) count agent steps (transitions), not frames; the env's"
+          + " time limit counts frames. gRPC env servers only.")
+  Integer actionRepeat;
+
   @Option(names = "--async",
       description = "Asynchronous collection (asyncCollection=true): a collector thread keeps every env busy with"
           + " the latest actor while the learner trains continuously, holding the replay ratio, gradientSteps /"
@@ -146,8 +155,13 @@ public final class TrainCommand implements Callable<Integer> {
       reuseRecordedServer();
     }
     Integer maxEpisodeSteps = config.train().maxEpisodeSteps();
+    int repeat = config.train().actionRepeat();
+    if (repeat > 1) {
+      LOG.info("action repeat {}: each action is applied for {} frames on the env server; step counts count agent"
+          + " steps", repeat, repeat);
+    }
     try (ServerConnection connection = serverOptions.connect(List.of());
-        Env evalEnv = connection.factory().make(env, Map.of(), maxEpisodeSteps);
+        Env evalEnv = connection.factory().make(env, Map.of(), maxEpisodeSteps, repeat);
         VectorEnv trainEnvs = makeTrainEnvs(connection, env, evalEnv, config);
         ProgressReporter progress = ProgressReporter.forConsole(env, config.train().logInterval())) {
       LOG.info("env server: {}", connection.describe());
@@ -173,7 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (numEnvs > 1) {
       LOG.info("making {} training envs of {}", numEnvs, env);
     }
-    return connection.makeVector(env, numEnvs, config.train().maxEpisodeSteps());
+    return connection.makeVector(env, numEnvs, config.train().maxEpisodeSteps(), config.train().actionRepeat());
   }
 
   /**
@@ -211,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   private Checkpoint loadCheckpoint() {
     if (envId != null || configFile != null || !sets.isEmpty() || seed != null || out != null
-        || saveReplayBuffer || !"ddpg".equals(algo)) {
+        || saveReplayBuffer || actionRepeat != null || !"ddpg".equals(algo)) {
       throw new ParameterException(spec.commandLine(),
           "--resume continues a run with its own config and directory; only --steps, --num-envs, --async and"
               + " server options may be given with it");
@@ -237,6 +251,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (saveReplayBuffer) {
       overrides.put("saveReplayBuffer", true);
+    }
+    if (actionRepeat != null) {
+      overrides.put("actionRepeat", actionRepeat);
     }
     putCollectionFlags(overrides);
     try {

@@ -21,8 +21,9 @@ public record VectorSettings(ClientConfig client, Duration serverLostTimeout, in
   }
 
   /** The config of {@code numEnvs} instances of {@code envId} with these settings. */
-  public RemoteVectorConfig configFor(String envId, int numEnvs, Integer maxEpisodeSteps) {
-    return RemoteVectorConfig.of(envId, numEnvs).withMake(Map.of(), maxEpisodeSteps).withClient(client)
+  public RemoteVectorConfig configFor(String envId, int numEnvs, Integer maxEpisodeSteps, int actionRepeat) {
+    return RemoteVectorConfig.of(envId, numEnvs).withMake(Map.of(), maxEpisodeSteps).withActionRepeat(actionRepeat)
+        .withClient(client)
         .withFaults(serverLostTimeout, RemoteVectorConfig.DEFAULT_RETRY_INITIAL, RemoteVectorConfig.DEFAULT_RETRY_MAX)
         .withStreamsPerServer(streamsPerServer);
   }

@@ -4,6 +4,7 @@ import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.proto.v1.CloseRequest;
 import io.gymlink.proto.v1.EnvServiceGrpc;
+import io.gymlink.proto.v1.MakeRequest;
 import io.gymlink.proto.v1.ResetRequest;
 import io.gymlink.proto.v1.SessionRequest;
 import io.gymlink.proto.v1.SessionResponse;
@@ -68,12 +69,18 @@ public final class AsyncSession {
 
   /** Makes an environment owned by this session. */
   public CompletableFuture<RemoteInstance> make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
-    SessionRequest.Builder request =
-        SessionRequest.newBuilder().setMake(RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps));
+    return make(envId, kwargs, maxEpisodeSteps, 1);
+  }
+
+  /** Makes an environment owned by this session that repeats each action {@code actionRepeat} times. */
+  public CompletableFuture<RemoteInstance> make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps,
+      int actionRepeat) {
+    MakeRequest make = RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps, actionRepeat);
+    SessionRequest.Builder request = SessionRequest.newBuilder().setMake(make);
     return call(request, new CallContext(target, "make", envId, null, config.makeTimeout()))
         .thenApply(answer -> {
           held.incrementAndGet();
-          return RemoteInstance.of(target, envId, answer.getMake());
+          return RemoteInstance.of(target, make, answer.getMake());
         });
   }
 

@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public interface EnvFactory extends AutoCloseable {
 
+  /** Largest action repeat an env server applies (the protocol's bound on the frames one step may cost). */
+  int MAX_ACTION_REPEAT = 1000;
+
   /**
    * Makes an environment, like {@code gymnasium.make}.
    *
@@ -18,7 +21,19 @@ public interface EnvFactory extends AutoCloseable {
    * @throws io.gymlink.env.UnknownEnvironmentException if the server does not offer the id
    * @throws io.gymlink.env.EnvServerUnavailableException if the server cannot be reached
    */
-  Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps);
+  default Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
+    return make(envId, kwargs, maxEpisodeSteps, 1);
+  }
+
+  /**
+   * Makes an environment whose every step applies its action {@code actionRepeat} times on the server (frame skip):
+   * rewards summed, stopping at the frame that ends the episode, observation and info of the last frame. The time
+   * limit counts frames, so Pendulum-v1 (200) with repeat 4 truncates after 50 steps.
+   *
+   * @param actionRepeat frames per step, 1 (no repeat) to {@link #MAX_ACTION_REPEAT}
+   * @throws io.gymlink.env.InvalidArgumentException if the repeat is out of range or the server cannot repeat
+   */
+  Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int actionRepeat);
 
   /** Makes an environment with its registered defaults. */
   default Env make(String envId) {

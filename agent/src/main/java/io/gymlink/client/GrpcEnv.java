@@ -8,12 +8,12 @@ import io.gymlink.env.StepResult;
 import io.gymlink.env.spaces.Space;
 import io.gymlink.env.spaces.SpaceValue;
 import io.gymlink.proto.v1.CloseRequest;
+import io.gymlink.proto.v1.MakeRequest;
 import io.gymlink.proto.v1.ResetRequest;
 import io.gymlink.proto.v1.SessionRequest;
 import io.gymlink.proto.v1.StepRequest;
 import io.grpc.Channel;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,21 +45,17 @@ public final class GrpcEnv implements Env {
    *
    * @param channel a channel to an env server (the caller owns it)
    * @param target the server address for messages, e.g. {@code 127.0.0.1:50051}
-   * @param envId registered environment id
-   * @param kwargs keyword arguments for {@code gymnasium.make}; empty for none
-   * @param maxEpisodeSteps time limit overriding the registered one, or {@code null}
+   * @param make what to make (id, kwargs, time limit, action repeat), e.g. from {@link GrpcEnvFactory#make}
    * @param config deadlines
    * @throws EnvException if the server cannot be reached or refuses the environment
    */
-  public static GrpcEnv make(Channel channel, String target, String envId, Map<String, Object> kwargs,
-      Integer maxEpisodeSteps, ClientConfig config) {
-    Objects.requireNonNull(envId, "envId");
-    SessionRequest.Builder request =
-        SessionRequest.newBuilder().setMake(RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps));
+  public static GrpcEnv make(Channel channel, String target, MakeRequest make, ClientConfig config) {
+    String envId = make.getEnvId();
+    SessionRequest.Builder request = SessionRequest.newBuilder().setMake(make);
     LockstepSession session = new LockstepSession(channel);
     try {
       var answer = session.call(request, new CallContext(target, "make", envId, null, config.makeTimeout()));
-      RemoteInstance instance = RemoteInstance.of(target, envId, answer.getMake());
+      RemoteInstance instance = RemoteInstance.of(target, make, answer.getMake());
       log.debug("made '{}' as instance {} on {} (session stream)", envId, instance.instanceId(), target);
       return new GrpcEnv(session, instance, config);
     } catch (RuntimeException e) {

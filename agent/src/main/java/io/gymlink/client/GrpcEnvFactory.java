@@ -58,13 +58,14 @@ public final class GrpcEnvFactory implements EnvFactory {
   }
 
   @Override
-  public Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
-    return GrpcEnv.make(channel, target, envId, kwargs, maxEpisodeSteps, config);
+  public Env make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int actionRepeat) {
+    return GrpcEnv.make(channel, target, RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps, actionRepeat),
+        config);
   }
 
   /** Makes an environment that uses one unary RPC per call instead of a session stream (for benchmarks). */
   public UnaryGrpcEnv makeUnary(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
-    return UnaryGrpcEnv.make(channel, target, envId, kwargs, maxEpisodeSteps, config);
+    return UnaryGrpcEnv.make(channel, target, RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps, 1), config);
   }
 
   /** The server's protocol and software versions. */

@@ -56,6 +56,20 @@ public final class HttpEnvFactory implements EnvFactory {
   }
 
   /**
+   * Makes an environment; the gym-http-api protocol has no action repeat, so {@code actionRepeat} must be 1.
+   *
+   * @throws InvalidArgumentException if {@code actionRepeat} is not 1
+   */
+  @Override
+  public HttpGymEnv make(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int actionRepeat) {
+    if (actionRepeat != 1) {
+      throw new InvalidArgumentException("actionRepeat " + actionRepeat + " needs a gRPC env server: the"
+          + " gym-http-api protocol of " + target + " has no action repeat (use a host:port server or actionRepeat 1)");
+    }
+    return make(envId, kwargs, maxEpisodeSteps, Map.of());
+  }
+
+  /**
    * Makes an environment, sending {@code extraFields} in the create request too (e.g. a grader's {@code token} and
    * {@code version}).
    */

@@ -16,6 +16,7 @@ import io.gymlink.proto.v1.StepResponse;
 import io.gymlink.proto.v1.Value;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One environment instance on a server as the gRPC clients see it: its spaces and spec, action checks and the
@@ -31,9 +32,23 @@ import java.util.Map;
 public record RemoteInstance(
     String target, String envId, String instanceId, Space observationSpace, Space actionSpace, EnvSpec spec) {
 
-  /** A make request, with kwargs checked to be JSON-like. */
+  /** A make request without action repeat, with kwargs checked to be JSON-like. */
   static MakeRequest makeRequest(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps) {
+    return makeRequest(envId, kwargs, maxEpisodeSteps, 1);
+  }
+
+  /** A make request, with kwargs checked to be JSON-like and the time limit and action repeat in range. */
+  static MakeRequest makeRequest(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps,
+      int actionRepeat) {
+    Objects.requireNonNull(envId, "envId");
     MakeRequest.Builder request = MakeRequest.newBuilder().setEnvId(envId).setKwargs(json(kwargs, envId, "kwargs"));
+    if (actionRepeat < 1 || actionRepeat > EnvFactory.MAX_ACTION_REPEAT) {
+      throw new InvalidArgumentException("action_repeat for '" + envId + "' is " + actionRepeat + ", expected 1 to "
+          + EnvFactory.MAX_ACTION_REPEAT);
+    }
+    if (actionRepeat > 1) {
+      request.setActionRepeat(actionRepeat);
+    }
     if (maxEpisodeSteps != null) {
       if (maxEpisodeSteps < 1) {
         throw new InvalidArgumentException("max_episode_steps for '" + envId + "' is " + maxEpisodeSteps
@@ -44,8 +59,19 @@ public record RemoteInstance(
     return request.build();
   }
 
-  /** The instance described by a make answer. */
-  static RemoteInstance of(String target, String envId, MakeResponse response) {
+  /**
+   * The instance described by the answer to {@code request}.
+   *
+   * @throws EnvServerException if the server did not apply the action repeat asked for (a server older than it)
+   */
+  static RemoteInstance of(String target, MakeRequest request, MakeResponse response) {
+    String envId = request.getEnvId();
+    int repeat = request.hasActionRepeat() ? request.getActionRepeat() : 1;
+    if (repeat > 1 && response.getActionRepeat() != repeat) {
+      throw new EnvServerException("env server at " + target + " made '" + envId + "' with action_repeat "
+          + response.getActionRepeat() + ", asked for " + repeat + ": the server predates action repeat; update"
+          + " gymlink-envserver there");
+    }
     try {
       return new RemoteInstance(target, envId, response.getInstanceId(),
           ProtoCodec.decodeSpace(response.getObservationSpace()), ProtoCodec.decodeSpace(response.getActionSpace()),

@@ -8,8 +8,9 @@ import io.gymlink.env.StepResult;
 import io.gymlink.env.spaces.Space;
 import io.gymlink.env.spaces.SpaceValue;
 import io.gymlink.proto.v1.CloseRequest;
-import io.gymlink.proto.v1.EnvServiceGrpc;
 import io.gymlink.proto.v1.EnvServiceGrpc.EnvServiceBlockingStub;
+import io.gymlink.proto.v1.EnvServiceGrpc;
+import io.gymlink.proto.v1.MakeRequest;
 import io.gymlink.proto.v1.ResetRequest;
 import io.gymlink.proto.v1.StepRequest;
 import io.grpc.Channel;
@@ -40,13 +41,11 @@ public final class UnaryGrpcEnv implements Env {
   }
 
   /** Makes an environment with the unary Make RPC; arguments as in {@link GrpcEnv#make}. */
-  public static UnaryGrpcEnv make(Channel channel, String target, String envId, Map<String, Object> kwargs,
-      Integer maxEpisodeSteps, ClientConfig config) {
+  public static UnaryGrpcEnv make(Channel channel, String target, MakeRequest request, ClientConfig config) {
     EnvServiceBlockingStub stub = EnvServiceGrpc.newBlockingStub(channel);
-    var request = RemoteInstance.makeRequest(envId, kwargs, maxEpisodeSteps);
-    CallContext context = new CallContext(target, "make", envId, null, config.makeTimeout());
+    CallContext context = new CallContext(target, "make", request.getEnvId(), null, config.makeTimeout());
     var answer = unary(stub, context, s -> s.make(request));
-    return new UnaryGrpcEnv(stub, RemoteInstance.of(target, envId, answer), config);
+    return new UnaryGrpcEnv(stub, RemoteInstance.of(target, request, answer), config);
   }
 
   @Override

@@ -56,7 +56,8 @@ public record RunConfig(TrainConfig train, OffPolicyConfig offPolicy, Td3Config 
   /**
    * Builds and validates a config from a flat map holding every key. A map written before {@code algo} existed
    * (an older run's {@code config.json} or checkpoint) gets the algorithm its TD3 flags describe; one written before
-   * {@code numEnvs} and {@code asyncCollection} existed gets one env, synchronous.
+   * {@code numEnvs} and {@code asyncCollection} existed gets one env, synchronous; one before {@code actionRepeat},
+   * no repeat.
    *
    * @throws IllegalArgumentException naming the unknown, missing or ill-typed key, or the validation problems
    */
@@ -77,6 +78,7 @@ public record RunConfig(TrainConfig train, OffPolicyConfig offPolicy, Td3Config 
     if (trainMap.get("algo") instanceof String algo) {
       trainMap.put("algo", algo.trim().toLowerCase(Locale.ROOT));
     }
+    TrainConfig.ADDED_KEY_DEFAULTS.forEach(trainMap::putIfAbsent);
     OffPolicyConfig.ADDED_KEY_DEFAULTS.forEach(offPolicyMap::putIfAbsent);
     if (offPolicyMap.get("actionNoise") instanceof String noise) {
       offPolicyMap.put("actionNoise", NoiseType.canonicalName(noise));

@@ -1,7 +1,9 @@
 package io.gymlink.train;
 
+import io.gymlink.client.EnvFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +24,10 @@ import java.util.Set;
  *     true, false, or auto (default: when a full buffer fits in 1 GiB)
  * @param logInterval environment steps between progress log lines when the output is not a terminal (default 1000)
  * @param maxEpisodeSteps time limit to impose on the environment, or null for its registered one (default null)
+ * @param actionRepeat frame skip: the env server applies each action this many times, summing the rewards and
+ *     stopping at the frame that ends the episode; one agent step (one transition; what totalTimesteps, evalFreq and
+ *     the other step counts count) is then up to K frames of the env, whose time limit still counts frames; training
+ *     and evaluation envs alike; gRPC env servers only (default 1: no repeat)
  */
 public record TrainConfig(
     String envId,
@@ -33,10 +39,14 @@ public record TrainConfig(
     int checkpointFreq,
     ReplayBufferSaving saveReplayBuffer,
     int logInterval,
-    Integer maxEpisodeSteps) {
+    Integer maxEpisodeSteps,
+    int actionRepeat) {
 
   /** The algorithms {@code algo} may name. */
   public static final Set<String> ALGOS = Set.of("ddpg", "td3");
+
+  /** Defaults of keys added after the first release, for configs (config.json, checkpoints) written before them. */
+  static final Map<String, Object> ADDED_KEY_DEFAULTS = Map.of("actionRepeat", 1);
 
   public TrainConfig {
     List<String> problems = new ArrayList<>();
@@ -67,6 +77,9 @@ public record TrainConfig(
     if (maxEpisodeSteps != null && maxEpisodeSteps < 1) {
       problems.add("maxEpisodeSteps must be at least 1 (or null for the env's own), got " + maxEpisodeSteps);
     }
+    if (actionRepeat < 1 || actionRepeat > EnvFactory.MAX_ACTION_REPEAT) {
+      problems.add("actionRepeat must be 1 (no repeat) to " + EnvFactory.MAX_ACTION_REPEAT + ", got " + actionRepeat);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid training config: " + String.join("; ", problems));
     }
@@ -74,6 +87,6 @@ public record TrainConfig(
 
   /** The documented defaults for {@code envId} and {@code algo}. */
   public static TrainConfig defaults(String envId, String algo) {
-    return new TrainConfig(envId, algo, 100_000, 0, 5_000, 10, 10_000, ReplayBufferSaving.AUTO, 1_000, null);
+    return new TrainConfig(envId, algo, 100_000, 0, 5_000, 10, 10_000, ReplayBufferSaving.AUTO, 1_000, null, 1);
   }
 }

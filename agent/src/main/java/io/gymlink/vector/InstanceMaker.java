@@ -56,7 +56,7 @@ final class InstanceMaker {
    * transport thread), so that one thread sends on a session and its requests stay in the order of their answers.
    */
   void make(AsyncSession session, Long seed, boolean reset, Consumer<Made> then) {
-    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps()).whenComplete((instance, error) ->
+    session.make(config.envId(), config.kwargs(), config.maxEpisodeSteps(), config.actionRepeat()).whenComplete((instance, error) ->
         loop.post(() -> {
           if (error != null || !reset) {
             then.accept(new Made(instance, null, unwrap(error)));

@@ -1,6 +1,7 @@
 package io.gymlink.vector;
 
 import io.gymlink.client.ClientConfig;
+import io.gymlink.client.EnvFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,8 @@ import java.util.Objects;
  * @param envId the environment id every sub-environment is made from, e.g. {@code Pendulum-v1}
  * @param kwargs keyword arguments for {@code gymnasium.make}; empty for none
  * @param maxEpisodeSteps time limit overriding the registered one, or {@code null}
+ * @param actionRepeat frames each step applies its action for on the server (1: none; see
+ *     {@link io.gymlink.client.EnvFactory#make(String, Map, Integer, int)})
  * @param numEnvs N, the number of sub-environments, spread evenly over the servers
  * @param client deadlines of every request (a vector step waits at most {@code callTimeout} for a server)
  * @param serverLostTimeout how long the vector env keeps retrying when no server at all can be reached before it
@@ -21,7 +24,8 @@ import java.util.Objects;
  * @param streamsPerServer session streams per server (default 1): a server's envs are split over them, one batch per
  *     stream per vector step, so that with {@link VectorEnv#recv} a slow env holds up only the envs of its stream
  */
-public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int numEnvs,
+public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integer maxEpisodeSteps, int actionRepeat,
+    int numEnvs,
     ClientConfig client, Duration serverLostTimeout, Duration retryInitial, Duration retryMax,
     Duration reresolveInterval, int streamsPerServer) {
 
@@ -47,6 +51,10 @@ public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integ
     if (maxEpisodeSteps != null && maxEpisodeSteps < 1) {
       throw new IllegalArgumentException("maxEpisodeSteps must be at least 1 or null, got " + maxEpisodeSteps);
     }
+    if (actionRepeat < 1 || actionRepeat > EnvFactory.MAX_ACTION_REPEAT) {
+      throw new IllegalArgumentException("actionRepeat must be 1 to " + EnvFactory.MAX_ACTION_REPEAT + ", got "
+          + actionRepeat);
+    }
     positive(serverLostTimeout, "serverLostTimeout");
     positive(retryInitial, "retryInitial");
     positive(retryMax, "retryMax");
@@ -62,37 +70,43 @@ public record RemoteVectorConfig(String envId, Map<String, Object> kwargs, Integ
 
   /** N sub-environments of {@code envId} with the default deadlines and fault settings. */
   public static RemoteVectorConfig of(String envId, int numEnvs) {
-    return new RemoteVectorConfig(envId, Map.of(), null, numEnvs, ClientConfig.defaults(),
+    return new RemoteVectorConfig(envId, Map.of(), null, 1, numEnvs, ClientConfig.defaults(),
         DEFAULT_SERVER_LOST_TIMEOUT, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX, DEFAULT_RERESOLVE_INTERVAL, 1);
   }
 
   /** This config with other make arguments. */
   public RemoteVectorConfig withMake(Map<String, Object> kwargs, Integer maxEpisodeSteps) {
-    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
+        retryInitial, retryMax, reresolveInterval, streamsPerServer);
+  }
+
+  /** This config with each action applied {@code actionRepeat} times per step (1: no repeat). */
+  public RemoteVectorConfig withActionRepeat(int actionRepeat) {
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
         retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with other deadlines. */
   public RemoteVectorConfig withClient(ClientConfig client) {
-    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
         retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with other fault settings. */
   public RemoteVectorConfig withFaults(Duration serverLostTimeout, Duration retryInitial, Duration retryMax) {
-    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
         retryInitial, retryMax, reresolveInterval, streamsPerServer);
   }
 
   /** This config with another re-resolution interval. */
   public RemoteVectorConfig withReresolveInterval(Duration interval) {
-    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
         retryInitial, retryMax, interval, streamsPerServer);
   }
 
   /** This config with {@code streams} session streams per server. */
   public RemoteVectorConfig withStreamsPerServer(int streams) {
-    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, numEnvs, client, serverLostTimeout,
+    return new RemoteVectorConfig(envId, kwargs, maxEpisodeSteps, actionRepeat, numEnvs, client, serverLostTimeout,
         retryInitial, retryMax, reresolveInterval, streams);
   }
 

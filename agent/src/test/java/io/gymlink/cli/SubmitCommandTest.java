@@ -68,9 +68,12 @@ class SubmitCommandTest {
   }
 
   private static Path trainOverHttp(String envId, int steps, String... more) {
-    Path runDir = dir.resolve(envId + "-run");
+    return train(open.httpTarget(), dir.resolve(envId + "-run"), envId, steps, more);
+  }
+
+  private static Path train(String server, Path runDir, String envId, int steps, String... more) {
     List<String> args = new ArrayList<>(List.of("train", "--env", envId, "--steps", Integer.toString(steps),
-        "--seed", "3", "--server", open.httpTarget(), "--out", runDir.toString()));
+        "--seed", "3", "--server", server, "--out", runDir.toString()));
     args.addAll(TINY);
     args.addAll(List.of(more));
     Run trained = gymlink(args.toArray(String[]::new));
@@ -95,6 +98,30 @@ class SubmitCommandTest {
     Matcher score = Pattern.compile("score (-?[0-9.]+)").matcher(submitted.out());
     assertTrue(score.find(), submitted.out());
     assertEquals(total / 2, Double.parseDouble(score.group(1)), 1e-2);
+  }
+
+  @Test
+  void checkpointTrainedWithActionRepeat_submitSendsEachActionKTimes() {
+    Path runDir = train(open.target(), dir.resolve("repeat-run"), "Pendulum-v1", 120, "--action-repeat", "4",
+        "--set", "maxEpisodeSteps=40");
+    Run submitted = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+        runDir.toString());
+    assertEquals(0, submitted.exitCode(), submitted.err());
+    assertTrue(submitted.out().contains("action repeat 4 (the checkpoint's actionRepeat): each action is sent to the"
+        + " grader 4 times"), submitted.out());
+    Matcher episodes = Pattern.compile("episode \\d: return -?[0-9.]+, length 200 \\(50 policy actions\\)")
+        .matcher(submitted.out());
+    assertTrue(episodes.find() && episodes.find(), "two grader episodes of 200 frames, 4 per action: "
+        + submitted.out());
+  }
+
+  @Test
+  void trainOverHttp_withActionRepeat_isRefusedNamingTheOption() {
+    List<String> args = new ArrayList<>(List.of("train", "--env", "Pendulum-v1", "--steps", "50", "--server",
+        open.httpTarget(), "--out", dir.resolve("http-repeat").toString(), "--action-repeat", "2"));
+    Run refused = gymlink(args.toArray(String[]::new));
+    assertEquals(1, refused.exitCode(), refused.out());
+    assertTrue(refused.err().contains("actionRepeat 2 needs a gRPC env server"), refused.err());
   }
 
   @Test

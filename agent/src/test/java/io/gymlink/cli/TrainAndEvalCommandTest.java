@@ -143,10 +143,41 @@ class TrainAndEvalCommandTest {
   }
 
   @Test
+  void train_actionRepeat_recordedInConfig_reusedByResumeAndEval(@TempDir Path dir) {
+    Path runDir = dir.resolve("run");
+    List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "100", "--action-repeat", "5",
+        "--server", SERVER.target(), "--out", runDir.toString());
+    train.addAll(TINY);
+    Run trained = gymlink(train);
+    assertEquals(0, trained.exitCode(), trained.err());
+    assertTrue(readString(runDir.resolve("config.json")).contains("\"actionRepeat\" : 5"),
+        readString(runDir.resolve("config.json")));
+
+    // maxEpisodeSteps=50 counts frames: 10 agent steps of 5 frames; eval repeats as the run did unless told.
+    Run evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
+        SERVER.target()));
+    assertEquals(0, evaluated.exitCode(), evaluated.err());
+    assertTrue(evaluated.out().contains("action repeat 5") && evaluated.out().contains("length 10\n"),
+        evaluated.out());
+    Run frameByFrame = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
+        SERVER.target(), "--action-repeat", "1"));
+    assertEquals(0, frameByFrame.exitCode(), frameByFrame.err());
+    assertTrue(frameByFrame.out().contains("length 50\n"), frameByFrame.out());
+
+    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "150", "--print-config"));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().contains("\"actionRepeat\" : 5"), resumed.out());
+    Run changed = gymlink(args("train", "--resume", runDir.toString(), "--action-repeat", "2"));
+    assertEquals(2, changed.exitCode());
+    assertTrue(changed.err().contains("only --steps, --num-envs, --async and server options"), changed.err());
+  }
+
+  @Test
   void train_help_describesNumEnvsAndAsync() {
     Run help = gymlink(args("train", "--help"));
     assertEquals(0, help.exitCode());
     assertTrue(help.out().contains("--num-envs=N") && help.out().contains("--async"), help.out());
+    assertTrue(help.out().contains("--action-repeat=K") && help.out().contains("transitions"), help.out());
   }
 
   private static String readString(Path file) {
