@@ -9,7 +9,9 @@ import io.gymlink.env.ActionRepeatEnv;
 import io.gymlink.env.EnvException;
 import io.gymlink.env.EnvServerException;
 import io.gymlink.env.StepResult;
+import io.gymlink.env.spaces.BoxSpace;
 import io.gymlink.env.spaces.BoxValue;
+import io.gymlink.random.SplitMix64Random;
 import io.gymlink.train.Checkpoint;
 import io.gymlink.train.CheckpointException;
 import io.gymlink.train.CheckpointMismatchException;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,8 +45,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = "Submits a trained policy to a challenge grader (gym-http-api with the osim-rl grader flow, e.g."
         + " gymlink-envserver --grader) and prints the score.",
-    footer = {"%nExample:%n  gymlink submit --grader http://127.0.0.1:5000 --token MY_TOKEN"
+    footer = {"%nExamples:%n  gymlink submit --grader http://127.0.0.1:5000 --token MY_TOKEN"
         + " --checkpoint runs/L2M2019Env-20250101-120000",
+        "  gymlink submit --grader http://127.0.0.1:5000 --token MY_TOKEN --random-policy --env L2M2019Env",
         "%nExit codes: 0 scored, 1 refused by the grader or a server error, 2 usage error (bad flag or checkpoint)."})
 public final class SubmitCommand implements Callable<Integer> {
 
@@ -60,9 +64,18 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--token", required = true, paramLabel = "T", description = "Your participant token.")
   String token;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+  @Option(names = "--checkpoint", paramLabel = "DIR",
       description = "A run directory (its checkpoint/ is used) or a checkpoint directory.")
   Path checkpointPath;
+
+  @Option(names = "--random-policy",
+      description = "Submit uniformly random actions (one per frame) instead of a checkpoint: the baseline a trained"
+          + " policy's score is compared with; needs --env.")
+  boolean randomPolicy;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+      description = "Seed of --random-policy's actions (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(names = "--env", paramLabel = "ID",
       description = "Environment id to ask the grader for (default: the checkpoint's).")
@@ -88,6 +101,15 @@ public final class SubmitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--grader must be http://host:port and --call-timeout"
           + " positive, got " + grader + " and " + callTimeoutSeconds);
     }
+    if (randomPolicy == (checkpointPath != null) || randomPolicy && envId == null) {
+      throw new ParameterException(spec.commandLine(), "give either --checkpoint DIR or --random-policy with --env ID,"
+          + " got " + (checkpointPath == null ? "neither" : "both") + (envId == null ? " and no --env" : ""));
+    }
+    Duration timeout = Duration.ofNanos(Math.round(callTimeoutSeconds * 1e9));
+    PrintWriter out = spec.commandLine().getOut();
+    if (randomPolicy) {
+      return submitRandom(target, timeout, out);
+    }
     Checkpoint checkpoint;
     try {
       checkpoint = CheckpointStore.load(checkpointPath);
@@ -95,8 +117,6 @@ public final class SubmitCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--checkpoint: " + e.getMessage(), e);
     }
     String env = envId != null ? envId : checkpoint.envId();
-    Duration timeout = Duration.ofNanos(Math.round(callTimeoutSeconds * 1e9));
-    PrintWriter out = spec.commandLine().getOut();
     try (HttpEnvFactory factory = HttpEnvFactory.forTarget(target, new ClientConfig(timeout, timeout));
         HttpGymEnv session = factory.make(env, Map.of(), null, Map.of("token", token, "version", clientVersion))) {
       try {
@@ -122,11 +142,29 @@ public final class SubmitCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The grader's flow with uniformly random actions from the env's action space, seeded by {@code --seed}. */
+  private int submitRandom(EnvTarget target, Duration timeout, PrintWriter out) {
+    try (HttpEnvFactory factory = HttpEnvFactory.forTarget(target, new ClientConfig(timeout, timeout));
+        HttpGymEnv session = factory.make(envId, Map.of(), null,
+            Map.of("token", token, "version", clientVersion))) {
+      BoxSpace actions = DdpgSpaces.requireBoundedBoxActions(envId, session.actionSpace());
+      SplitMix64Random random = new SplitMix64Random(seed);
+      out.printf("submitting a uniformly random policy (seed %d) to %s as instance %s%n", seed, target,
+          session.instanceId());
+      out.flush();
+      double score = runFlow(session, new ActionRepeatEnv(session, 1),
+          observation -> actions.sample(random).data(), out);
+      out.printf(Locale.ROOT, "score %.6f%n", score);
+      out.flush();
+    }
+    return 0;
+  }
+
   /**
    * Monitor start, every episode the grader hands out (stepped through {@code env}, which repeats each action on the
    * session), monitor close; returns the grader's score.
    */
-  private static double runFlow(HttpGymEnv session, ActionRepeatEnv env, DeterministicPolicy policy,
+  private static double runFlow(HttpGymEnv session, ActionRepeatEnv env, UnaryOperator<float[]> policy,
       PrintWriter out) {
     Map<String, Object> monitor = new LinkedHashMap<>();
     monitor.put("directory", "tmp");

@@ -125,6 +125,25 @@ class SubmitCommandTest {
   }
 
   @Test
+  void randomPolicy_scoresTheGradersSeeds_sameSeedSameScore() {
+    Run first = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
+        "Pendulum-v1", "--seed", "3");
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains("submitting a uniformly random policy (seed 3)"), first.out());
+    Matcher episodes = Pattern.compile("episode \\d: return -?[0-9.]+, length 200\\n").matcher(first.out());
+    assertTrue(episodes.find() && episodes.find(), "two grader episodes of 200 frames: " + first.out());
+    Run again = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
+        "Pendulum-v1", "--seed", "3");
+    assertEquals(score(first), score(again), "the same seed gives the same actions on the same grader seeds");
+  }
+
+  private static double score(Run run) {
+    Matcher score = Pattern.compile("score (-?[0-9.]+)").matcher(run.out());
+    assertTrue(score.find(), run.out());
+    return Double.parseDouble(score.group(1));
+  }
+
+  @Test
   void submit_wrongToken_printsTheGradersError() {
     Path runDir = trainOverHttp("MountainCarContinuous-v0", 60, "--set", "maxEpisodeSteps=30");
     Run refused = gymlink("submit", "--grader", grader.httpTarget(), "--token", "stolen", "--checkpoint",
@@ -148,6 +167,13 @@ class SubmitCommandTest {
         dir.resolve("missing").toString());
     assertEquals(2, noCheckpoint.exitCode());
     assertTrue(noCheckpoint.err().startsWith("gymlink submit: --checkpoint: "), noCheckpoint.err());
+    Run neither = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN);
+    assertEquals(2, neither.exitCode());
+    assertTrue(neither.err().contains("give either --checkpoint DIR or --random-policy with --env ID, got neither"),
+        neither.err());
+    Run randomNoEnv = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy");
+    assertEquals(2, randomNoEnv.exitCode());
+    assertTrue(randomNoEnv.err().contains("and no --env"), randomNoEnv.err());
   }
 
   @Test

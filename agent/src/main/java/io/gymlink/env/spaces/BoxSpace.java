@@ -162,6 +162,9 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
         + dtype.numpyName() + ")";
   }
 
+  /** Bounds shown at each end of a long, non-uniform bound array (numpy's {@code edgeitems}); the rest is "...". */
+  private static final int EDGE_ITEMS = 3;
+
   private String abbreviate(double[] bounds) {
     boolean uniform = Arrays.stream(bounds).distinct().count() <= 1;
     if (uniform && bounds.length > 0) {
@@ -169,6 +172,11 @@ public record BoxSpace(int[] shape, DType dtype, double[] low, double[] high) im
     }
     StringBuilder out = new StringBuilder("[");
     for (int i = 0; i < bounds.length; i++) {
+      if (bounds.length > 2 * EDGE_ITEMS + 2 && i == EDGE_ITEMS) {
+        out.append(", ...");
+        i = bounds.length - EDGE_ITEMS - 1;
+        continue;
+      }
       out.append(i == 0 ? "" : ", ").append(bound(bounds[i]));
     }
     return out.append(']').toString();

@@ -175,6 +175,19 @@ class BoxSpaceTest {
   }
 
   @Test
+  void toString_longMixedBounds_showsThreeAtEachEnd() {
+    double[] low = new double[339];
+    double[] high = new double[339];
+    for (int i = 0; i < low.length; i++) {
+      low[i] = -i;
+      high[i] = i;
+    }
+    BoxSpace box = new BoxSpace(new int[] {339}, DType.FLOAT64, low, high);
+    assertEquals("Box([0.0, -1.0, -2.0, ..., -336.0, -337.0, -338.0], [0.0, 1.0, 2.0, ..., 336.0, 337.0, 338.0],"
+        + " [339], float64)", box.toString());
+  }
+
+  @Test
   void equals_sameBounds_equalAndSameHash() {
     assertEquals(BoxSpace.of(1, -2, 2), PENDULUM_ACTION);
     assertEquals(BoxSpace.of(1, -2, 2).hashCode(), PENDULUM_ACTION.hashCode());
