@@ -7,6 +7,7 @@ import io.gymlink.client.ClientConfig;
 import io.gymlink.client.EnvFactories;
 import io.gymlink.client.EnvFactory;
 import io.gymlink.env.Env;
+import io.gymlink.train.ComparisonPlot;
 import io.gymlink.train.ConfigResolver;
 import io.gymlink.train.EvaluationResult;
 import io.gymlink.train.LearningCurvePlot;

@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         + "Without --server, commands start a local env server themselves and stop it when they exit.",
     subcommands = {
         CommandLine.HelpCommand.class, ListCommand.class, RolloutCommand.class, TrainCommand.class,
-        EvalCommand.class, ExportCommand.class, SubmitCommand.class
+        EvalCommand.class, ExportCommand.class, SubmitCommand.class, PlotCommand.class
     },
     footer = "%nExit codes: 0 ok, 1 environment or server error, 2 usage error.")
 public final class GymlinkCli implements Runnable {

@@ -1,4 +1,4 @@
-package io.gymlink.bench;
+package io.gymlink.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

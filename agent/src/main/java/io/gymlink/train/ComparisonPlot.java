@@ -1,4 +1,4 @@
-package io.gymlink.bench;
+package io.gymlink.train;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -17,9 +17,10 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws the side-by-side learning curves of the benchmark as one small PNG: for each side (gymlink, SB3), the mean
- * over seeds of the deterministic evaluations at each step, with ± one standard deviation across seeds. It reads
- * the {@code evaluations.csv} of every seed's run (the same columns on both sides).
+ * Draws the learning curves of several runs as one small PNG: for each side (gymlink and SB3 in {@code
+ * bin/bench-learning --sb3}, or the groups of {@code gymlink plot}), the mean over seeds of the deterministic
+ * evaluations at each step, with ± one standard deviation across seeds. It reads the {@code evaluations.csv} of
+ * every seed's run (the same columns on both sides).
  */
 public final class ComparisonPlot {
 
@@ -33,7 +34,8 @@ public final class ComparisonPlot {
    *
    * @param png the file to write (its directory is created)
    * @param title e.g. "LunarLanderContinuous-v3, DDPG, 100000 steps, seeds 0,1,2"
-   * @param sides the curves; a side without any evaluation row is left out
+   * @param sides the curves; a side without any evaluation row is left out, and a side's curve covers the steps at
+   *     which every run with evaluations has one
    * @return {@code png}
    * @throws IOException if a CSV cannot be read or the PNG cannot be written
    */
@@ -46,16 +48,22 @@ public final class ComparisonPlot {
     boolean any = false;
     for (Side side : sides) {
       TreeMap<Long, List<Double>> byStep = new TreeMap<>();
+      int runs = 0;
       for (Path file : side.evaluationFiles()) {
-        readMeans(file).forEach((step, mean) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(mean));
+        Map<Long, Double> means = readMeans(file);
+        runs += means.isEmpty() ? 0 : 1;
+        means.forEach((step, mean) -> byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(mean));
       }
+      // Only the steps every run reached: a mean over fewer seeds at the tail of a longer run would mislead.
+      int seeds = runs;
+      byStep.values().removeIf(values -> values.size() < seeds);
       if (byStep.isEmpty()) {
         continue;
       }
       double[] steps = byStep.keySet().stream().mapToDouble(Long::doubleValue).toArray();
       double[] means = byStep.values().stream().mapToDouble(ComparisonPlot::mean).toArray();
       double[] stds = byStep.values().stream().mapToDouble(ComparisonPlot::std).toArray();
-      XYSeries series = chart.addSeries(side.label() + " (" + side.evaluationFiles().size() + " seeds, ± std)",
+      XYSeries series = chart.addSeries(side.label() + " (" + seeds + (seeds == 1 ? " seed)" : " seeds, ± std)"),
           steps, means, stds);
       series.setMarker(SeriesMarkers.CIRCLE);
       series.setLineColor(side.color());
