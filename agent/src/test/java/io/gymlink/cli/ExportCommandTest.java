@@ -9,8 +9,6 @@ import ai.onnxruntime.OrtSession;
 import io.gymlink.testing.PythonEnvServer;
 import io.gymlink.train.CheckpointStore;
 import io.gymlink.train.DeterministicPolicy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gymlink export} as a user runs it: a real (tiny) training run, its checkpoint exported and run in ORT. */
 class ExportCommandTest {
@@ -27,29 +24,19 @@ class ExportCommandTest {
   @RegisterExtension
   static final PythonEnvServer SERVER = PythonEnvServer.create();
 
-  private record Run(int exitCode, String out, String err) {}
 
-  private static Run gymlink(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GymlinkCli.commandLine(false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void export_trainedCheckpoint_runsInOnnxRuntimeAsTheJavaPolicy(@TempDir Path dir) throws Exception {
     Path runDir = dir.resolve("run");
-    Run trained = gymlink("train", "--env", "Pendulum-v1", "--steps", "200", "--seed", "3", "--server",
+    CliRun trained = CliRun.gymlink("train", "--env", "Pendulum-v1", "--steps", "200", "--seed", "3", "--server",
         SERVER.target(), "--out", runDir.toString(), "--set", "netArch=[16,16]", "--set", "learningStarts=50",
         "--set", "batchSize=16", "--set", "evalEpisodes=1", "--set", "evalFreq=200", "--set",
         "normalizeObservations=true");
     assertEquals(0, trained.exitCode(), trained.err());
 
     Path onnx = dir.resolve("models/pendulum.onnx");
-    Run exported = gymlink("export", "--checkpoint", runDir.toString(), "--onnx", onnx.toString());
+    CliRun exported = CliRun.gymlink("export", "--checkpoint", runDir.toString(), "--onnx", onnx.toString());
     assertEquals(0, exported.exitCode(), exported.err());
     assertTrue(exported.out().startsWith("wrote " + onnx + ": DDPG policy of Pendulum-v1 at step 200, 'observation'"
         + " [batch, 3] -> 'action' [batch, 1], observation normalisation in the graph"), exported.out());
@@ -76,7 +63,7 @@ class ExportCommandTest {
 
   @Test
   void export_missingCheckpoint_usageErrorNamingThePath(@TempDir Path dir) {
-    Run run = gymlink("export", "--checkpoint", dir.resolve("nothing").toString(), "--onnx",
+    CliRun run = CliRun.gymlink("export", "--checkpoint", dir.resolve("nothing").toString(), "--onnx",
         dir.resolve("x.onnx").toString());
     assertEquals(2, run.exitCode());
     assertTrue(run.err().contains("--checkpoint: ") && run.err().contains("nothing"), run.err());

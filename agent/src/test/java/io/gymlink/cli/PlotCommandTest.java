@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gymlink plot} on run directories made here (it reads files only; no env server). */
 class PlotCommandTest {
@@ -31,11 +28,11 @@ class PlotCommandTest {
     Path a1 = run(dir, "a1", "1000,-700,1,1,-700", "2000,-100,1,1,-100", "3000,0,1,1,0");
     Path b0 = run(dir, "b0", "1000,-1000,1,1,-1000");
     Path png = dir.resolve("out/curves.png");
-    Result result = execute("plot", a0.toString(), a1.toString(), "SB3=" + b0, "--label", "gymlink",
+    CliRun result = CliRun.gymlink("plot", a0.toString(), a1.toString(), "SB3=" + b0, "--label", "gymlink",
         "--out", png.toString(), "--title", "test");
-    assertEquals(0, result.code, result.err);
-    assertTrue(result.out.contains("gymlink: 2 run(s)"), result.out);
-    assertTrue(result.out.contains("SB3: 1 run(s)"), result.out);
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.out().contains("gymlink: 2 run(s)"), result.out());
+    assertTrue(result.out().contains("SB3: 1 run(s)"), result.out());
     byte[] bytes = Files.readAllBytes(png);
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(bytes, 4));
   }
@@ -44,28 +41,18 @@ class PlotCommandTest {
   void plot_directoryWithoutEvaluations_usageErrorNamingIt(@TempDir Path dir) throws Exception {
     Path empty = run(dir, "empty");
     Path missing = dir.resolve("missing");
-    Result result = execute("plot", empty.toString(), "--out", dir.resolve("x.png").toString());
-    assertEquals(2, result.code);
-    assertTrue(result.err.contains("run directory '" + empty + "'"), result.err);
-    assertTrue(result.err.contains("found one without rows"), result.err);
+    CliRun result = CliRun.gymlink("plot", empty.toString(), "--out", dir.resolve("x.png").toString());
+    assertEquals(2, result.exitCode());
+    assertTrue(result.err().contains("run directory '" + empty + "'"), result.err());
+    assertTrue(result.err().contains("found one without rows"), result.err());
     assertFalse(Files.exists(dir.resolve("x.png")));
 
-    result = execute("plot", "L=" + missing, "--out", dir.resolve("x.png").toString());
-    assertEquals(2, result.code);
-    assertTrue(result.err.contains("run directory '" + missing + "'") && result.err.contains("found none"),
-        result.err);
-    assertFalse(result.err.contains("Exception"), result.err);
+    result = CliRun.gymlink("plot", "L=" + missing, "--out", dir.resolve("x.png").toString());
+    assertEquals(2, result.exitCode());
+    assertTrue(result.err().contains("run directory '" + missing + "'") && result.err().contains("found none"),
+        result.err());
+    assertFalse(result.err().contains("Exception"), result.err());
   }
 
-  private record Result(int code, String out, String err) {}
 
-  private static Result execute(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GymlinkCli.commandLine(false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
 }

@@ -10,8 +10,6 @@ import io.gymlink.client.EnvFactory;
 import io.gymlink.env.Env;
 import io.gymlink.env.UnknownEnvironmentException;
 import io.gymlink.testing.PythonEnvServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The challenge flow end to end: DDPG trains over HTTP (gym-http-api) on the real server, then {@code gymlink
@@ -55,17 +52,7 @@ class SubmitCommandTest {
     grader.close();
   }
 
-  private record Run(int exitCode, String out, String err) {}
 
-  private static Run gymlink(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GymlinkCli.commandLine(false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static Path trainOverHttp(String envId, int steps, String... more) {
     return train(open.httpTarget(), dir.resolve(envId + "-run"), envId, steps, more);
@@ -76,7 +63,7 @@ class SubmitCommandTest {
         "--seed", "3", "--server", server, "--out", runDir.toString()));
     args.addAll(TINY);
     args.addAll(List.of(more));
-    Run trained = gymlink(args.toArray(String[]::new));
+    CliRun trained = CliRun.gymlink(args.toArray(String[]::new));
     assertEquals(0, trained.exitCode(), trained.err());
     return runDir;
   }
@@ -84,7 +71,7 @@ class SubmitCommandTest {
   @Test
   void trainOverHttp_thenSubmitToGrader_printsEpisodesAndTheScore() {
     Path runDir = trainOverHttp("Pendulum-v1", 150, "--set", "maxEpisodeSteps=50");
-    Run submitted = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+    CliRun submitted = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
         runDir.toString());
     assertEquals(0, submitted.exitCode(), submitted.err());
     Matcher episodes = Pattern.compile("episode (\\d): return (-?[0-9.]+), length 200").matcher(submitted.out());
@@ -104,7 +91,7 @@ class SubmitCommandTest {
   void checkpointTrainedWithActionRepeat_submitSendsEachActionKTimes() {
     Path runDir = train(open.target(), dir.resolve("repeat-run"), "Pendulum-v1", 120, "--action-repeat", "4",
         "--set", "maxEpisodeSteps=40");
-    Run submitted = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+    CliRun submitted = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
         runDir.toString());
     assertEquals(0, submitted.exitCode(), submitted.err());
     assertTrue(submitted.out().contains("action repeat 4 (the checkpoint's actionRepeat): each action is sent to the"
@@ -119,25 +106,25 @@ class SubmitCommandTest {
   void trainOverHttp_withActionRepeat_isRefusedNamingTheOption() {
     List<String> args = new ArrayList<>(List.of("train", "--env", "Pendulum-v1", "--steps", "50", "--server",
         open.httpTarget(), "--out", dir.resolve("http-repeat").toString(), "--action-repeat", "2"));
-    Run refused = gymlink(args.toArray(String[]::new));
+    CliRun refused = CliRun.gymlink(args.toArray(String[]::new));
     assertEquals(1, refused.exitCode(), refused.out());
     assertTrue(refused.err().contains("actionRepeat 2 needs a gRPC env server"), refused.err());
   }
 
   @Test
   void randomPolicy_scoresTheGradersSeeds_sameSeedSameScore() {
-    Run first = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
+    CliRun first = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
         "Pendulum-v1", "--seed", "3");
     assertEquals(0, first.exitCode(), first.err());
     assertTrue(first.out().contains("submitting a uniformly random policy (seed 3)"), first.out());
     Matcher episodes = Pattern.compile("episode \\d: return -?[0-9.]+, length 200\\n").matcher(first.out());
     assertTrue(episodes.find() && episodes.find(), "two grader episodes of 200 frames: " + first.out());
-    Run again = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
+    CliRun again = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy", "--env",
         "Pendulum-v1", "--seed", "3");
     assertEquals(score(first), score(again), "the same seed gives the same actions on the same grader seeds");
   }
 
-  private static double score(Run run) {
+  private static double score(CliRun run) {
     Matcher score = Pattern.compile("score (-?[0-9.]+)").matcher(run.out());
     assertTrue(score.find(), run.out());
     return Double.parseDouble(score.group(1));
@@ -146,12 +133,12 @@ class SubmitCommandTest {
   @Test
   void submit_wrongToken_printsTheGradersError() {
     Path runDir = trainOverHttp("MountainCarContinuous-v0", 60, "--set", "maxEpisodeSteps=30");
-    Run refused = gymlink("submit", "--grader", grader.httpTarget(), "--token", "stolen", "--checkpoint",
+    CliRun refused = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", "stolen", "--checkpoint",
         runDir.toString());
     assertEquals(1, refused.exitCode());
     assertEquals("gymlink submit: error: token 'stol...' is not registered with this grader", refused.err().strip());
 
-    Run oldVersion = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+    CliRun oldVersion = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
         runDir.toString(), "--client-version", "2.1.5");
     assertEquals(1, oldVersion.exitCode());
     assertEquals("gymlink submit: error: osim-rl version '2.1.5' does not match the grader's '3.0.11'; install"
@@ -160,18 +147,18 @@ class SubmitCommandTest {
 
   @Test
   void submit_usageErrors_exit2() {
-    Run notHttp = gymlink("submit", "--grader", "127.0.0.1:5000", "--token", TOKEN, "--checkpoint", "x");
+    CliRun notHttp = CliRun.gymlink("submit", "--grader", "127.0.0.1:5000", "--token", TOKEN, "--checkpoint", "x");
     assertEquals(2, notHttp.exitCode());
     assertTrue(notHttp.err().contains("--grader must be http://host:port"), notHttp.err());
-    Run noCheckpoint = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
+    CliRun noCheckpoint = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--checkpoint",
         dir.resolve("missing").toString());
     assertEquals(2, noCheckpoint.exitCode());
     assertTrue(noCheckpoint.err().startsWith("gymlink submit: --checkpoint: "), noCheckpoint.err());
-    Run neither = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN);
+    CliRun neither = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN);
     assertEquals(2, neither.exitCode());
     assertTrue(neither.err().contains("give either --checkpoint DIR or --random-policy with --env ID, got neither"),
         neither.err());
-    Run randomNoEnv = gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy");
+    CliRun randomNoEnv = CliRun.gymlink("submit", "--grader", grader.httpTarget(), "--token", TOKEN, "--random-policy");
     assertEquals(2, randomNoEnv.exitCode());
     assertTrue(randomNoEnv.err().contains("and no --env"), randomNoEnv.err());
   }
@@ -188,7 +175,7 @@ class SubmitCommandTest {
     Path tokens = Files.writeString(dir.resolve("osim-tokens.txt"), TOKEN + " alice\n");
     try (LocalEnvServer osimGrader = PythonEnvServer.startServer("--http-port", "0", "--grader", "--seeds", "5",
         "--tokens", tokens.toString())) {
-      Run submitted = gymlink("submit", "--grader", osimGrader.httpTarget(), "--token", TOKEN, "--checkpoint",
+      CliRun submitted = CliRun.gymlink("submit", "--grader", osimGrader.httpTarget(), "--token", TOKEN, "--checkpoint",
           runDir.toString());
       assertEquals(0, submitted.exitCode(), submitted.err());
       assertTrue(submitted.out().contains("episode 1: return "), submitted.out());

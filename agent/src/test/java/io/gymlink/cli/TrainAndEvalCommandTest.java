@@ -12,9 +12,7 @@ import io.gymlink.train.Checkpoint;
 import io.gymlink.train.CheckpointStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gymlink train} and {@code gymlink eval} as a user runs them, against the real Python env server. */
 class TrainAndEvalCommandTest {
@@ -35,16 +32,8 @@ class TrainAndEvalCommandTest {
       "--set", "batchSize=16", "--set", "bufferSize=1000", "--set", "evalEpisodes=1", "--set", "evalFreq=100",
       "--set", "checkpointFreq=100", "--set", "maxEpisodeSteps=50");
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run gymlink(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GymlinkCli.commandLine(false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun gymlink(List<String> args) {
+    return CliRun.gymlink(args.toArray(String[]::new));
   }
 
   private static List<String> args(String... first) {
@@ -57,7 +46,7 @@ class TrainAndEvalCommandTest {
     List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "200", "--seed", "4", "--server",
         SERVER.target(), "--out", runDir.toString());
     train.addAll(TINY);
-    Run trained = gymlink(train);
+    CliRun trained = gymlink(train);
     assertEquals(0, trained.exitCode(), trained.err());
     assertTrue(trained.out().startsWith("Pendulum-v1: 200 steps, final evaluation "), trained.out());
     for (String file : List.of("metrics.csv", "evaluations.csv", "config.json", "learning_curve.png",
@@ -66,20 +55,20 @@ class TrainAndEvalCommandTest {
     }
 
     // Without --server, --resume steps the run's own server (recorded in config.json), not a new local one.
-    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "300"));
+    CliRun resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "300"));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().startsWith("Pendulum-v1: 300 steps"), resumed.out());
     assertTrue(readString(runDir.resolve("config.json")).contains("\"server\" : \"" + SERVER.target() + "\""),
         readString(runDir.resolve("config.json")));
 
-    Run evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "2", "--server",
+    CliRun evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "2", "--server",
         SERVER.target()));
     assertEquals(0, evaluated.exitCode(), evaluated.err());
     assertTrue(evaluated.out().contains("episode 2: return "), evaluated.out());
     assertTrue(evaluated.out().matches("(?s).*mean return -?[0-9.]+ ± [0-9.]+ over 2 episodes\\s*"),
         evaluated.out());
 
-    Run mismatch = gymlink(args("eval", "--checkpoint", runDir.toString(), "--env", "MountainCarContinuous-v0",
+    CliRun mismatch = gymlink(args("eval", "--checkpoint", runDir.toString(), "--env", "MountainCarContinuous-v0",
         "--server", SERVER.target()));
     assertEquals(2, mismatch.exitCode());
     assertTrue(mismatch.err().contains("does not fit this environment: env id is 'MountainCarContinuous-v0', "
@@ -92,7 +81,7 @@ class TrainAndEvalCommandTest {
     List<String> train = args("train", "--env", "Pendulum-v1", "--num-envs", "4", "--async", "--steps", "400",
         "--seed", "1", "--server", SERVER.target(), "--out", runDir.toString());
     train.addAll(TINY);
-    Run trained = gymlink(train);
+    CliRun trained = gymlink(train);
     assertEquals(0, trained.exitCode(), trained.err());
     assertTrue(trained.out().startsWith("Pendulum-v1: 400 steps, final evaluation "), trained.out());
     String config = readString(runDir.resolve("config.json"));
@@ -101,7 +90,7 @@ class TrainAndEvalCommandTest {
         .map(line -> line.split(",", -1)[8]).distinct().sorted().toList();
     assertEquals(List.of("0", "1", "2", "3"), envColumn);
 
-    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "500", "--num-envs", "2"));
+    CliRun resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "500", "--num-envs", "2"));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().startsWith("Pendulum-v1: 500 steps"), resumed.out());
   }
@@ -148,33 +137,33 @@ class TrainAndEvalCommandTest {
     List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "100", "--action-repeat", "5",
         "--server", SERVER.target(), "--out", runDir.toString());
     train.addAll(TINY);
-    Run trained = gymlink(train);
+    CliRun trained = gymlink(train);
     assertEquals(0, trained.exitCode(), trained.err());
     assertTrue(readString(runDir.resolve("config.json")).contains("\"actionRepeat\" : 5"),
         readString(runDir.resolve("config.json")));
 
     // maxEpisodeSteps=50 counts frames: 10 agent steps of 5 frames; eval repeats as the run did unless told.
-    Run evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
+    CliRun evaluated = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
         SERVER.target()));
     assertEquals(0, evaluated.exitCode(), evaluated.err());
     assertTrue(evaluated.out().contains("action repeat 5") && evaluated.out().contains("length 10\n"),
         evaluated.out());
-    Run frameByFrame = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
+    CliRun frameByFrame = gymlink(args("eval", "--checkpoint", runDir.toString(), "--episodes", "1", "--server",
         SERVER.target(), "--action-repeat", "1"));
     assertEquals(0, frameByFrame.exitCode(), frameByFrame.err());
     assertTrue(frameByFrame.out().contains("length 50\n"), frameByFrame.out());
 
-    Run resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "150", "--print-config"));
+    CliRun resumed = gymlink(args("train", "--resume", runDir.toString(), "--steps", "150", "--print-config"));
     assertEquals(0, resumed.exitCode(), resumed.err());
     assertTrue(resumed.out().contains("\"actionRepeat\" : 5"), resumed.out());
-    Run changed = gymlink(args("train", "--resume", runDir.toString(), "--action-repeat", "2"));
+    CliRun changed = gymlink(args("train", "--resume", runDir.toString(), "--action-repeat", "2"));
     assertEquals(2, changed.exitCode());
     assertTrue(changed.err().contains("only --steps, --num-envs, --async and server options"), changed.err());
   }
 
   @Test
   void train_help_describesNumEnvsAndAsync() {
-    Run help = gymlink(args("train", "--help"));
+    CliRun help = gymlink(args("train", "--help"));
     assertEquals(0, help.exitCode());
     assertTrue(help.out().contains("--num-envs=N") && help.out().contains("--async"), help.out());
     assertTrue(help.out().contains("--action-repeat=K") && help.out().contains("transitions"), help.out());
@@ -194,7 +183,7 @@ class TrainAndEvalCommandTest {
     List<String> train = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
         "--out", with.toString(), "--save-replay-buffer");
     train.addAll(TINY);
-    Run saved = gymlink(train);
+    CliRun saved = gymlink(train);
     assertEquals(0, saved.exitCode(), saved.err());
     assertTrue(Files.exists(with.resolve("checkpoint/replay_buffer.bin")), "replay_buffer.bin with the flag");
 
@@ -202,7 +191,7 @@ class TrainAndEvalCommandTest {
     List<String> plain = args("train", "--env", "Pendulum-v1", "--steps", "100", "--server", SERVER.target(),
         "--out", without.toString(), "--set", "saveReplayBuffer=false");
     plain.addAll(TINY);
-    Run unsaved = gymlink(plain);
+    CliRun unsaved = gymlink(plain);
     assertEquals(0, unsaved.exitCode(), unsaved.err());
     assertTrue(Files.exists(without.resolve("checkpoint/checkpoint.json")));
     assertTrue(!Files.exists(without.resolve("checkpoint/replay_buffer.bin")), "no replay_buffer.bin without it");
@@ -211,7 +200,7 @@ class TrainAndEvalCommandTest {
   @Test
   void train_unreachableServer_failsBeforeAnyWork(@TempDir Path dir) {
     Path runDir = dir.resolve("never");
-    Run run = gymlink(args("train", "--env", "Pendulum-v1", "--server", "127.0.0.1:1", "--out",
+    CliRun run = gymlink(args("train", "--env", "Pendulum-v1", "--server", "127.0.0.1:1", "--out",
         runDir.toString(), "--make-timeout", "5"));
     assertEquals(1, run.exitCode(), run.err());
     assertTrue(run.err().startsWith("gymlink train: error: cannot reach env server at 127.0.0.1:1"), run.err());
@@ -221,7 +210,7 @@ class TrainAndEvalCommandTest {
 
   @Test
   void train_discreteActions_namesTheSpace(@TempDir Path dir) {
-    Run run = gymlink(args("train", "--env", "CartPole-v1", "--server", SERVER.target(), "--out",
+    CliRun run = gymlink(args("train", "--env", "CartPole-v1", "--server", SERVER.target(), "--out",
         dir.resolve("x").toString()));
     assertEquals(1, run.exitCode());
     assertEquals("gymlink train: error: DDPG needs a Box action space, but 'CartPole-v1' has Discrete(2)",
@@ -231,7 +220,7 @@ class TrainAndEvalCommandTest {
   @Test
   void train_printConfig_printsTheResolvedConfigAsJsonWithoutAServer() throws Exception {
     // An address nothing listens on: --print-config must not connect anywhere.
-    Run run = gymlink(args("train", "--env", "LunarLanderContinuous-v3", "--algo", "td3", "--set", "batchSize=64",
+    CliRun run = gymlink(args("train", "--env", "LunarLanderContinuous-v3", "--algo", "td3", "--set", "batchSize=64",
         "--seed", "7", "--print-config", "--server", "127.0.0.1:1"));
     assertEquals(0, run.exitCode(), run.err());
     JsonNode config = new ObjectMapper().readTree(run.out());
@@ -246,19 +235,19 @@ class TrainAndEvalCommandTest {
 
   @Test
   void train_usageErrors_exit2WithOneLine(@TempDir Path dir) {
-    Run noEnv = gymlink(args("train"));
+    CliRun noEnv = gymlink(args("train"));
     assertEquals(2, noEnv.exitCode());
     assertTrue(noEnv.err().startsWith("gymlink train: missing --env (or --resume DIR)"), noEnv.err());
 
-    Run typo = gymlink(args("train", "--env", "Pendulum-v1", "--set", "gama=0.9"));
+    CliRun typo = gymlink(args("train", "--env", "Pendulum-v1", "--set", "gama=0.9"));
     assertEquals(2, typo.exitCode());
     assertTrue(typo.err().startsWith("gymlink train: command-line flags has unknown key(s) [gama]"), typo.err());
 
-    Run invalid = gymlink(args("train", "--env", "Pendulum-v1", "--set", "tau=0"));
+    CliRun invalid = gymlink(args("train", "--env", "Pendulum-v1", "--set", "tau=0"));
     assertEquals(2, invalid.exitCode());
     assertTrue(invalid.err().contains("tau must be in (0, 1], got 0.0"), invalid.err());
 
-    Run noCheckpoint = gymlink(args("train", "--resume", dir.resolve("nothing").toString()));
+    CliRun noCheckpoint = gymlink(args("train", "--resume", dir.resolve("nothing").toString()));
     assertEquals(2, noCheckpoint.exitCode());
     assertTrue(noCheckpoint.err().startsWith("gymlink train: --resume: checkpoint " + dir.resolve("nothing")
         + " does not exist"), noCheckpoint.err());
