@@ -41,7 +41,7 @@ MAPPED_KEYS = {
     "envId", "algo", "totalTimesteps", "seed", "evalFreq", "evalEpisodes", "maxEpisodeSteps", "learningRate",
     "bufferSize", "learningStarts", "batchSize", "tau", "gamma", "trainFreq", "gradientSteps", "actionNoise",
     "actionNoiseSigma", "netArch", "activation", "twinCritics", "policyDelay", "targetPolicyNoise", "targetNoiseClip",
-    "normalizeObservations", "numEnvs", "actionRepeat",
+    "normalizeObservations", "numEnvs", "actionRepeat", "trainFreqUnit",
 }
 BOOKKEEPING_KEYS = {"checkpointFreq", "saveReplayBuffer", "logInterval", "asyncCollection"}
 
@@ -144,7 +144,7 @@ def sb3_arguments(config: dict[str, Any]) -> dict[str, Any]:
         "batch_size": int(config["batchSize"]),
         "tau": float(config["tau"]),
         "gamma": float(config["gamma"]),
-        "train_freq": int(config["trainFreq"]),
+        "train_freq": train_freq(config),
         "gradient_steps": int(config["gradientSteps"]),
         "action_noise": (noise, float(config["actionNoiseSigma"])),
         "policy_delay": int(config["policyDelay"]),
@@ -155,6 +155,14 @@ def sb3_arguments(config: dict[str, Any]) -> dict[str, Any]:
                           "activation_fn": config["activation"]},
         "seed": int(config["seed"]),
     }
+
+
+def train_freq(config: dict[str, Any]) -> int | tuple[int, str]:
+    """SB3's ``train_freq``: an int counting steps, or ``(n, "episode")`` for trainFreqUnit EPISODE."""
+    unit = str(config.get("trainFreqUnit", "STEP")).upper()
+    if unit not in ("STEP", "EPISODE"):
+        raise SystemExit(f"trainFreqUnit {config['trainFreqUnit']!r} has no SB3 mapping")
+    return int(config["trainFreq"]) if unit == "STEP" else (int(config["trainFreq"]), "episode")
 
 
 def build_model(config: dict[str, Any]) -> Any:

@@ -45,6 +45,13 @@ def test_sb3Arguments_td3AndOrnsteinUhlenbeck():
     assert arguments["action_noise"] == ("ORNSTEIN_UHLENBECK", 0.5)
 
 
+def test_sb3Arguments_trainFreqUnit_episode_isSb3sPair():
+    assert sb3_learning.sb3_arguments(PENDULUM | {"trainFreqUnit": "EPISODE"})["train_freq"] == (1, "episode")
+    assert sb3_learning.sb3_arguments(PENDULUM | {"trainFreqUnit": "STEP", "trainFreq": 4})["train_freq"] == 4
+    with pytest.raises(SystemExit, match="trainFreqUnit 'FORTNIGHT' has no SB3 mapping"):
+        sb3_learning.sb3_arguments(PENDULUM | {"trainFreqUnit": "FORTNIGHT"})
+
+
 def test_loadConfig_overridesSeedAndSteps(tmp_path):
     path = tmp_path / "config.json"
     path.write_text(json.dumps(PENDULUM))

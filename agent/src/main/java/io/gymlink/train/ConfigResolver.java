@@ -125,7 +125,11 @@ public final class ConfigResolver {
       throw new IllegalArgumentException(
           name + " has unknown key(s) " + unknown + "; known keys: " + RunConfig.knownKeys());
     }
-    merged.putAll(layer);
+    try {
+      merged.putAll(RunConfig.splitTrainFreqPair(layer));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
     layers.add(name);
   }
 

@@ -37,13 +37,18 @@ final class LogCallback implements TrainingCallback {
       progress.log("training: continuously at a replay ratio of " + ratio + " gradient step(s) per transition on"
           + " average, while a collector thread steps " + offPolicy.numEnvs() + " env(s) with the latest actor;"
           + " exploration " + exploration);
+    } else if (offPolicy.trainFreqUnit() == TrainFreqUnit.EPISODE) {
+      progress.log("training: " + (offPolicy.gradientSteps() == -1 ? "one gradient step per transition collected,"
+          : offPolicy.gradientSteps() + " gradient step(s)") + " after every " + offPolicy.trainFreq()
+          + " ended episode(s)" + (offPolicy.numEnvs() == 1 ? "" : " of " + offPolicy.numEnvs() + " envs")
+          + ", exploration " + exploration + (offPolicy.numEnvs() == 1 ? "" : " per env"));
     } else if (offPolicy.numEnvs() == 1) {
-      progress.log("training: " + offPolicy.gradientStepsPerPhase() + " gradient step(s) every "
+      progress.log("training: " + offPolicy.gradientStepsPerPhase(offPolicy.trainFreq()) + " gradient step(s) every "
           + offPolicy.trainFreq() + " env step(s), exploration " + exploration);
     } else {
-      progress.log("training: " + offPolicy.gradientStepsPerPhase() + " gradient step(s) every "
-          + offPolicy.trainFreq() + " vector step(s) of " + offPolicy.numEnvs() + " envs (replay ratio " + ratio
-          + "), exploration " + exploration + " per env");
+      progress.log("training: " + offPolicy.gradientStepsPerPhase(offPolicy.trainFreq() * offPolicy.numEnvs())
+          + " gradient step(s) every " + offPolicy.trainFreq() + " vector step(s) of " + offPolicy.numEnvs()
+          + " envs (replay ratio " + ratio + "), exploration " + exploration + " per env");
     }
   }
 

@@ -18,7 +18,10 @@ import java.util.List;
  *
  * @param bufferSize replay buffer capacity in transitions (SB3: 1_000_000)
  * @param learningStarts transitions of uniformly random actions before any update (SB3: 100)
- * @param trainFreq vector steps (with one env: environment steps) between training phases (SB3: 1)
+ * @param trainFreq vector steps (with one env: environment steps) between training phases, or with
+ *     {@code trainFreqUnit} EPISODE ended episodes (SB3: 1)
+ * @param trainFreqUnit what {@code trainFreq} counts: STEP (default) or EPISODE, SB3's {@code train_freq=(n,
+ *     "episode")}; EPISODE needs synchronous collection
  * @param gradientSteps gradient steps per training phase; -1 means one per transition collected (SB3: 1)
  * @param actionNoise exploration noise added to the actor's action: NONE, NORMAL (Gaussian) or ORNSTEIN_UHLENBECK
  * @param actionNoiseSigma noise standard deviation, as a fraction of the action range half-width (0.1)
@@ -31,6 +34,7 @@ public record OffPolicyConfig(
     int bufferSize,
     int learningStarts,
     int trainFreq,
+    TrainFreqUnit trainFreqUnit,
     int gradientSteps,
     NoiseType actionNoise,
     double actionNoiseSigma,
@@ -48,6 +52,13 @@ public record OffPolicyConfig(
     }
     if (trainFreq < 1) {
       problems.add("trainFreq must be at least 1, got " + trainFreq);
+    }
+    if (trainFreqUnit == null) {
+      problems.add("trainFreqUnit must be one of " + Arrays.toString(TrainFreqUnit.values()) + ", got null");
+    }
+    if (trainFreqUnit == TrainFreqUnit.EPISODE && asyncCollection) {
+      problems.add("trainFreqUnit EPISODE trains between whole episodes, which needs synchronous collection, but"
+          + " asyncCollection is true (use trainFreqUnit STEP, or asyncCollection false)");
     }
     if (gradientSteps < 1 && gradientSteps != -1) {
       problems.add("gradientSteps must be at least 1 (or -1 for as many as transitions collected), got "
@@ -69,23 +80,29 @@ public record OffPolicyConfig(
 
   /** SB3's {@code OffPolicyAlgorithm} defaults as DDPG and TD3 use them, with Gaussian noise of 0.1. */
   public static OffPolicyConfig defaults() {
-    return new OffPolicyConfig(1_000_000, 100, 1, 1, NoiseType.NORMAL, 0.1, false, 1, false);
+    return new OffPolicyConfig(1_000_000, 100, 1, TrainFreqUnit.STEP, 1, NoiseType.NORMAL, 0.1, false, 1, false);
   }
 
   /** Keys added after runs were first saved, with the value an older config without them means. */
   static final java.util.Map<String, Object> ADDED_KEY_DEFAULTS = java.util.Map.of("numEnvs", 1,
-      "asyncCollection", false);
+      "asyncCollection", false, "trainFreqUnit", TrainFreqUnit.STEP.name());
 
   /**
-   * Gradient steps per training phase: {@code gradientSteps}, or with -1 the transitions a phase collects,
-   * {@code trainFreq} x {@code numEnvs}.
+   * Gradient steps per training phase of {@code transitions} collected: {@code gradientSteps}, or with -1 the
+   * transitions (with unit STEP always {@code trainFreq} x {@code numEnvs}).
    */
-  public int gradientStepsPerPhase() {
-    return gradientSteps == -1 ? trainFreq * numEnvs : gradientSteps;
+  public int gradientStepsPerPhase(int transitions) {
+    return gradientSteps == -1 ? transitions : gradientSteps;
   }
 
-  /** Gradient steps per transition collected: {@code gradientSteps / (trainFreq x numEnvs)}, or 1 for -1. */
+  /**
+   * Gradient steps per transition collected: 1 for {@code gradientSteps} -1, else with unit STEP
+   * {@code gradientSteps / (trainFreq x numEnvs)}, with unit EPISODE NaN (it depends on the episodes' lengths).
+   */
   public double replayRatio() {
-    return gradientSteps == -1 ? 1.0 : gradientSteps / ((double) trainFreq * numEnvs);
+    if (gradientSteps == -1) {
+      return 1.0;
+    }
+    return trainFreqUnit == TrainFreqUnit.EPISODE ? Double.NaN : gradientSteps / ((double) trainFreq * numEnvs);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gymlink.noise.NoiseType;
 import io.gymlink.td3.Td3Config;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,8 @@ public record RunConfig(TrainConfig train, OffPolicyConfig offPolicy, Td3Config 
    * Builds and validates a config from a flat map holding every key. A map written before {@code algo} existed
    * (an older run's {@code config.json} or checkpoint) gets the algorithm its TD3 flags describe; one written before
    * {@code numEnvs} and {@code asyncCollection} existed gets one env, synchronous; one before {@code actionRepeat},
-   * no repeat.
+   * no repeat; one before {@code trainFreqUnit}, unit STEP. rl-zoo's pair {@code trainFreq: [1, "episode"]} is
+   * accepted for {@code trainFreq} and {@code trainFreqUnit}.
    *
    * @throws IllegalArgumentException naming the unknown, missing or ill-typed key, or the validation problems
    */
@@ -79,12 +81,41 @@ public record RunConfig(TrainConfig train, OffPolicyConfig offPolicy, Td3Config 
       trainMap.put("algo", algo.trim().toLowerCase(Locale.ROOT));
     }
     TrainConfig.ADDED_KEY_DEFAULTS.forEach(trainMap::putIfAbsent);
+    offPolicyMap.putAll(splitTrainFreqPair(offPolicyMap));
     OffPolicyConfig.ADDED_KEY_DEFAULTS.forEach(offPolicyMap::putIfAbsent);
+    if (offPolicyMap.get("trainFreqUnit") instanceof String unit) {
+      offPolicyMap.put("trainFreqUnit", TrainFreqUnit.canonicalName(unit));
+    }
     if (offPolicyMap.get("actionNoise") instanceof String noise) {
       offPolicyMap.put("actionNoise", NoiseType.canonicalName(noise));
     }
     return new RunConfig(convert(trainMap, TrainConfig.class), convert(offPolicyMap, OffPolicyConfig.class),
         convert(td3Map, Td3Config.class));
+  }
+
+  /**
+   * rl-zoo's {@code train_freq: [1, "episode"]} in one config layer: the pair becomes {@code trainFreq} and
+   * {@code trainFreqUnit}, so that the layer sets both. Returns {@code layer} itself when it holds no pair.
+   *
+   * @throws IllegalArgumentException if the pair is malformed or the layer's own trainFreqUnit contradicts it
+   */
+  static Map<String, Object> splitTrainFreqPair(Map<String, Object> layer) {
+    if (!(layer.get("trainFreq") instanceof List<?> pair)) {
+      return layer;
+    }
+    if (pair.size() != 2 || !(pair.get(0) instanceof Number) || !(pair.get(1) instanceof String unit)) {
+      throw new IllegalArgumentException("config key 'trainFreq': expected a number or a pair [number, \"step\" or"
+          + " \"episode\"], got " + pair);
+    }
+    if (layer.containsKey("trainFreqUnit") && !TrainFreqUnit.canonicalName(String.valueOf(layer.get("trainFreqUnit")))
+        .equals(TrainFreqUnit.canonicalName(unit))) {
+      throw new IllegalArgumentException("config key 'trainFreq' " + pair + " names unit '" + unit
+          + "', but trainFreqUnit is '" + layer.get("trainFreqUnit") + "'");
+    }
+    Map<String, Object> split = new LinkedHashMap<>(layer);
+    split.put("trainFreq", pair.get(0));
+    split.put("trainFreqUnit", unit);
+    return split;
   }
 
   private static <T extends Record> T convert(Map<String, Object> map, Class<T> type) {

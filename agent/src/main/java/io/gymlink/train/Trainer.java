@@ -43,6 +43,9 @@ public final class Trainer {
   private final EvalCallback evaluation;
   private final List<TrainingCallback> callbacks;
   private long vectorSteps;
+  /** Transitions and ended episodes since the last training phase (SB3's rollout of one collect_rollouts). */
+  private int phaseTransitions;
+  private int phaseEpisodes;
   private boolean updatesStarted;
   private Consumer<UpdateMetrics> updateObserver = m -> { };
 
@@ -178,10 +181,19 @@ public final class Trainer {
     // Store: an ended episode keeps its true final observation; only `terminated` stops bootstrapping.
     store.store(result, sampler::episodeEnded);
 
-    // Update: every trainFreq vector steps once past learningStarts transitions; gradientSteps -1 means one per
-    // transition the phase collected.
-    if (vectorSteps % offPolicy.trainFreq() == 0 && store.trainingAllowed()) {
-      train(offPolicy.gradientStepsPerPhase());
+    // Update: every trainFreq vector steps (or ended episodes) once past learningStarts transitions; gradientSteps
+    // -1 means one per transition the phase collected.
+    phaseTransitions += result.size();
+    phaseEpisodes += result.episodesEnded();
+    boolean phaseOver = offPolicy.trainFreqUnit() == TrainFreqUnit.STEP ? vectorSteps % offPolicy.trainFreq() == 0
+        : phaseEpisodes >= offPolicy.trainFreq();
+    if (phaseOver) {
+      if (store.trainingAllowed()) {
+        train(offPolicy.gradientStepsPerPhase(offPolicy.trainFreqUnit() == TrainFreqUnit.STEP
+            ? offPolicy.trainFreq() * offPolicy.numEnvs() : phaseTransitions));
+      }
+      phaseTransitions = 0;
+      phaseEpisodes = 0;
     }
 
     // Evaluate, checkpoint: the callbacks. Then the progress display.

@@ -58,4 +58,15 @@ public record VectorStepResult(
   public boolean episodeOver(int k) {
     return terminated[k] || truncated[k];
   }
+
+  /** How many rows' episodes ended: terminated, truncated or interrupted. */
+  public int episodesEnded() {
+    int ended = 0;
+    for (int k = 0; k < size(); k++) {
+      if (episodeOver(k) || interrupted[k]) {
+        ended++;
+      }
+    }
+    return ended;
+  }
 }

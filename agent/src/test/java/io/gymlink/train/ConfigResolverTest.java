@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gymlink.noise.NoiseType;
-import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -190,5 +190,50 @@ class ConfigResolverTest {
     var e = assertThrows(IllegalArgumentException.class,
         () -> resolver.resolve("Pendulum-v1", null, Map.of("saveReplayBuffer", "sometimes")));
     assertTrue(e.getMessage().contains("saveReplayBuffer must be true, false or auto"), e.getMessage());
+  }
+
+  @Test
+  void trainFreqUnit_defaultsToStep_andAcceptsSb3sSpellingAndRlZoosPair(@TempDir Path dir) throws Exception {
+    assertEquals(TrainFreqUnit.STEP,
+        resolver.resolve("Pendulum-v1", null, Map.of()).config().offPolicy().trainFreqUnit());
+    assertEquals(TrainFreqUnit.EPISODE, resolver.resolve("Pendulum-v1", null,
+        Map.of("trainFreqUnit", "episode")).config().offPolicy().trainFreqUnit());
+    Path file = dir.resolve("zoo2020.yml");
+    Files.writeString(file, "LunarLanderContinuous-v3:\n  trainFreq: [2, \"episode\"]\n  gradientSteps: -1\n");
+    OffPolicyConfig offPolicy = resolver.resolve("LunarLanderContinuous-v3", file, Map.of()).config().offPolicy();
+    assertEquals(List.of(2, TrainFreqUnit.EPISODE, -1),
+        List.of(offPolicy.trainFreq(), offPolicy.trainFreqUnit(), offPolicy.gradientSteps()));
+    assertEquals(1.0, offPolicy.replayRatio());
+  }
+
+  @Test
+  void trainFreqPair_malformedOrContradicted_isRefusedNamingTheKey() {
+    var e = assertThrows(IllegalArgumentException.class, () -> resolver.resolve("Pendulum-v1", null,
+        Map.of("trainFreq", List.of(1, "episode", 3))));
+    assertTrue(e.getMessage().startsWith("command-line flags: config key 'trainFreq': expected a number or a pair [number, \"step\" or"
+        + " \"episode\"], got [1, episode, 3]"), e.getMessage());
+    var e2 = assertThrows(IllegalArgumentException.class, () -> resolver.resolve("Pendulum-v1", null,
+        Map.of("trainFreq", List.of(1, "episode"), "trainFreqUnit", "step")));
+    assertEquals("command-line flags: config key 'trainFreq' [1, episode] names unit 'episode', but trainFreqUnit is"
+        + " 'step'", e2.getMessage());
+    var e3 = assertThrows(IllegalArgumentException.class, () -> resolver.resolve("Pendulum-v1", null,
+        Map.of("trainFreqUnit", "fortnight")));
+    assertTrue(e3.getMessage().startsWith("config key 'trainFreqUnit'"), e3.getMessage());
+  }
+
+  @Test
+  void trainFreqUnitEpisode_withAsyncCollection_isRefusedSayingWhy() {
+    var e = assertThrows(IllegalArgumentException.class, () -> resolver.resolve("Pendulum-v1", null,
+        Map.of("trainFreqUnit", "episode", "asyncCollection", true)));
+    assertTrue(e.getMessage().contains("trainFreqUnit EPISODE trains between whole episodes, which needs"
+        + " synchronous collection, but asyncCollection is true"), e.getMessage());
+  }
+
+  @Test
+  void mapWithoutTrainFreqUnit_asOlderRunsWroteIt_countsSteps() {
+    Map<String, Object> old = new java.util.LinkedHashMap<>(
+        resolver.resolve("Pendulum-v1", null, Map.of()).config().toMap());
+    old.remove("trainFreqUnit");
+    assertEquals(TrainFreqUnit.STEP, RunConfig.fromMap(old).offPolicy().trainFreqUnit());
   }
 }

@@ -82,6 +82,73 @@ class TrainerVectorEnvTest {
   }
 
   @Test
+  void trainFreqUnitEpisode_oneEnv_trainsAtEveryOtherEpisodeEnd_onePerTransitionCollected(@TempDir Path dir)
+      throws Exception {
+    RunConfig config = config(300, Map.of("trainFreq", 2, "trainFreqUnit", "episode", "gradientSteps", -1,
+        "learningStarts", 25));
+    List<Long> updates = train(config, new SyncVectorEnv(envs(1, 10)), dir, new RecordingReporter());
+    List<Long> expected = expectedEpisodePhases(episodeEnds(dir), 1, 2, 25);
+    assertTrue(expected.size() > 100, "the run trains: " + expected.size());
+    assertEquals(expected, updates);
+  }
+
+  @Test
+  void trainFreqUnitEpisode_manyEnvs_countsEpisodesOfAllEnvs_andGradientStepsMinusOneTheirTransitions(
+      @TempDir Path dir) throws Exception {
+    RunConfig config = config(300, Map.of("numEnvs", 3, "trainFreq", 2, "trainFreqUnit", "episode",
+        "gradientSteps", -1, "learningStarts", 30));
+    List<Long> updates = train(config, new SyncVectorEnv(envs(3, 7)), dir, new RecordingReporter());
+    List<Long> expected = expectedEpisodePhases(episodeEnds(dir), 3, 2, 30);
+    assertTrue(expected.size() > 100, "the run trains: " + expected.size());
+    assertEquals(expected, updates);
+  }
+
+  @Test
+  void trainFreqUnitEpisode_fixedGradientSteps_perPhase(@TempDir Path dir) throws Exception {
+    RunConfig config = config(200, Map.of("trainFreq", 1, "trainFreqUnit", "episode", "gradientSteps", 5,
+        "learningStarts", 0));
+    List<Long> updates = train(config, new SyncVectorEnv(envs(1, 10)), dir, new RecordingReporter());
+    List<Long> ends = episodeEnds(dir);
+    assertEquals(5 * ends.size(), updates.size());
+    assertEquals(Set.copyOf(ends), Set.copyOf(updates), "updates only at episode ends");
+  }
+
+  /** metrics.csv's episode rows: the step count when each episode ended, in order. */
+  static List<Long> episodeEnds(Path runDir) throws Exception {
+    return Files.readAllLines(runDir.resolve("metrics.csv")).stream().skip(1)
+        .map(line -> Long.parseLong(line.split(",", -1)[0])).toList();
+  }
+
+  /**
+   * SB3's collect_rollouts with train_freq=(k, "episode") and gradient_steps=-1, replayed from the episode ends of
+   * N envs: a phase ends with the vector step in which the k-th episode since the last phase ended; it trains, past
+   * learningStarts transitions, one gradient step per transition it collected. Returns the step count at each.
+   */
+  static List<Long> expectedEpisodePhases(List<Long> ends, int numEnvs, int k, long learningStarts) {
+    Map<Long, Integer> endedInVectorStep = new TreeMap<>();
+    for (long end : ends) {
+      endedInVectorStep.merge((end + numEnvs - 1) / numEnvs, 1, Integer::sum);
+    }
+    List<Long> expected = new ArrayList<>();
+    long phaseStart = 0;
+    int episodes = 0;
+    for (Map.Entry<Long, Integer> vectorStep : endedInVectorStep.entrySet()) {
+      episodes += vectorStep.getValue();
+      if (episodes >= k) {
+        long steps = vectorStep.getKey() * numEnvs;
+        if (steps > learningStarts) {
+          for (long i = phaseStart; i < steps; i++) {
+            expected.add(steps);
+          }
+        }
+        phaseStart = steps;
+        episodes = 0;
+      }
+    }
+    return expected;
+  }
+
+  @Test
   void episodes_areRecordedPerEnv_withTheEnvIndex(@TempDir Path dir) throws Exception {
     List<InMemoryEnv> envs = envs(3, 20);
     RunConfig config = config(300, Map.of("numEnvs", 3, "learningStarts", 60));
