@@ -41,8 +41,8 @@ public final class CheckpointStore {
   static final String LEARNER = "learner.bin";
   static final String NORMALIZER = "normalizer.bin";
   static final String REPLAY_BUFFER = "replay_buffer.bin";
-  private static final String TEMP = ".checkpoint-tmp";
-  private static final String OLD = ".checkpoint-old";
+  /** Where the previous checkpoint waits while the new one is renamed into place. */
+  private static final String OLD = "." + DIRECTORY + "-old";
 
   private static final ObjectMapper JSON_MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -55,9 +55,19 @@ public final class CheckpointStore {
    * @return the checkpoint directory
    */
   public static Path save(Path runDir, Checkpoint checkpoint, ReplayBuffer buffer) {
-    Path temp = runDir.resolve(TEMP);
-    Path target = runDir.resolve(DIRECTORY);
-    Path old = runDir.resolve(OLD);
+    return save(runDir, DIRECTORY, checkpoint, buffer);
+  }
+
+  /**
+   * Writes {@code checkpoint} (and {@code buffer}, unless null) to {@code runDir/directory}, replacing any previous
+   * one atomically; e.g. {@value BestModel#DIRECTORY}, the best policy so far.
+   *
+   * @return the checkpoint directory
+   */
+  static Path save(Path runDir, String directory, Checkpoint checkpoint, ReplayBuffer buffer) {
+    Path temp = runDir.resolve("." + directory + "-tmp");
+    Path target = runDir.resolve(directory);
+    Path old = runDir.resolve("." + directory + "-old");
     try {
       deleteRecursively(temp);
       Files.createDirectories(temp);

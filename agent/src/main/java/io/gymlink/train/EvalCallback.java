@@ -1,8 +1,12 @@
 package io.gymlink.train;
 
+import java.nio.file.Path;
+import java.util.Locale;
+
 /**
  * Evaluates the deterministic policy every {@code evalFreq} environment steps and at the end of a run that was not
- * stopped (SB3's {@code EvalCallback}), on the evaluation env, and writes {@code evaluations.csv}.
+ * stopped (SB3's {@code EvalCallback}), on the evaluation env, writes {@code evaluations.csv} and keeps the best
+ * policy so far in {@code RUN/best_model/} ({@link BestModel}).
  */
 final class EvalCallback implements TrainingCallback {
 
@@ -10,6 +14,7 @@ final class EvalCallback implements TrainingCallback {
   private final int evalFreq;
   private final int episodes;
   private final ProgressReporter progress;
+  private final BestModel bestModel = new BestModel();
   private long nextDue = Long.MAX_VALUE;
   private EvaluationResult lastEvaluation;
 
@@ -24,6 +29,7 @@ final class EvalCallback implements TrainingCallback {
   @Override
   public void onTrainingStart(TrainingRun run) {
     nextDue = Schedule.next(run.numTimesteps(), evalFreq);
+    bestModel.onTrainingStart(run);
   }
 
   @Override
@@ -58,6 +64,11 @@ final class EvalCallback implements TrainingCallback {
     lastEvaluation = evaluator.evaluate(step, run.policy());
     run.metrics().write(lastEvaluation);
     progress.log("evaluation at step " + step + ": return " + lastEvaluation.summary());
+    Path best = bestModel.offer(run, lastEvaluation);
+    if (best != null) {
+      progress.log(String.format(Locale.ROOT, "new best mean return %.2f: policy saved to %s", lastEvaluation.mean(),
+          best));
+    }
     run.excludeFromTiming(System.nanoTime() - start);
   }
 }
