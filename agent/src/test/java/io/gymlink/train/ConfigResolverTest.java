@@ -78,6 +78,9 @@ class ConfigResolverTest {
     assertEquals(0.98, lunar.td3().gamma());
     assertEquals(200_000, lunar.offPolicy().bufferSize());
     assertEquals(10_000, lunar.offPolicy().learningStarts());
+    // rl-zoo's preset before 8cecab4, the one its published result was trained with: per episode, batch 100.
+    assertEquals(List.of(1, TrainFreqUnit.EPISODE, -1, 100), List.of(lunar.offPolicy().trainFreq(),
+        lunar.offPolicy().trainFreqUnit(), lunar.offPolicy().gradientSteps(), lunar.td3().batchSize()));
     RunConfig cheetah = ConfigResolver.withBundledPresets("td3").resolve("HalfCheetah-v5", null, Map.of()).config();
     assertEquals(1_000_000, cheetah.train().totalTimesteps());
     assertEquals(0.99, cheetah.td3().gamma());
@@ -198,9 +201,9 @@ class ConfigResolverTest {
         resolver.resolve("Pendulum-v1", null, Map.of()).config().offPolicy().trainFreqUnit());
     assertEquals(TrainFreqUnit.EPISODE, resolver.resolve("Pendulum-v1", null,
         Map.of("trainFreqUnit", "episode")).config().offPolicy().trainFreqUnit());
-    Path file = dir.resolve("zoo2020.yml");
-    Files.writeString(file, "LunarLanderContinuous-v3:\n  trainFreq: [2, \"episode\"]\n  gradientSteps: -1\n");
-    OffPolicyConfig offPolicy = resolver.resolve("LunarLanderContinuous-v3", file, Map.of()).config().offPolicy();
+    Path file = dir.resolve("zoo.yml");
+    Files.writeString(file, "MountainCarContinuous-v0:\n  trainFreq: [2, \"episode\"]\n  gradientSteps: -1\n");
+    OffPolicyConfig offPolicy = resolver.resolve("MountainCarContinuous-v0", file, Map.of()).config().offPolicy();
     assertEquals(List.of(2, TrainFreqUnit.EPISODE, -1),
         List.of(offPolicy.trainFreq(), offPolicy.trainFreqUnit(), offPolicy.gradientSteps()));
     assertEquals(1.0, offPolicy.replayRatio());
@@ -227,6 +230,14 @@ class ConfigResolverTest {
         Map.of("trainFreqUnit", "episode", "asyncCollection", true)));
     assertTrue(e.getMessage().contains("trainFreqUnit EPISODE trains between whole episodes, which needs"
         + " synchronous collection, but asyncCollection is true"), e.getMessage());
+  }
+
+  @Test
+  void configFile_rlZoo2024LunarLanderPreset_switchesBackToPerStepTraining() {
+    Path file = Path.of("..", "docs", "configs", "LunarLanderContinuous-v3-ddpg-rlzoo2024.yml");
+    RunConfig config = resolver.resolve("LunarLanderContinuous-v3", file, Map.of()).config();
+    assertEquals(List.of(1, TrainFreqUnit.STEP, 1, 256), List.of(config.offPolicy().trainFreq(),
+        config.offPolicy().trainFreqUnit(), config.offPolicy().gradientSteps(), config.td3().batchSize()));
   }
 
   @Test
