@@ -87,6 +87,17 @@ class ConfigResolverTest {
     assertEquals(1_000_000, cheetah.offPolicy().bufferSize());
     assertEquals(10_000, cheetah.offPolicy().learningStarts());
     assertEquals(0.2, cheetah.td3().targetPolicyNoise());
+    // The MuJoCo and BipedalWalker TD3 presets, too, are rl-zoo's before 8cecab4 (SB3 < 2.3 TD3 defaults).
+    for (String env : List.of("HalfCheetah-v5", "Walker2d-v5", "BipedalWalker-v3", "LunarLanderContinuous-v3")) {
+      RunConfig td3 = ConfigResolver.withBundledPresets("td3").resolve(env, null, Map.of()).config();
+      assertEquals(List.of(1, TrainFreqUnit.EPISODE, -1, 100, 1.0e-3), List.of(td3.offPolicy().trainFreq(),
+          td3.offPolicy().trainFreqUnit(), td3.offPolicy().gradientSteps(), td3.td3().batchSize(),
+          td3.td3().learningRate()), env);
+    }
+    RunConfig hopper = ConfigResolver.withBundledPresets("td3").resolve("Hopper-v5", null, Map.of()).config();
+    assertEquals(List.of(1, TrainFreqUnit.STEP, 1, 256, 3.0e-4), List.of(hopper.offPolicy().trainFreq(),
+        hopper.offPolicy().trainFreqUnit(), hopper.offPolicy().gradientSteps(), hopper.td3().batchSize(),
+        hopper.td3().learningRate()));
   }
 
   @Test
