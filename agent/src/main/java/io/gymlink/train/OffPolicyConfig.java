@@ -58,7 +58,8 @@ public record OffPolicyConfig(
     }
     if (trainFreqUnit == TrainFreqUnit.EPISODE && asyncCollection) {
       problems.add("trainFreqUnit EPISODE trains between whole episodes, which needs synchronous collection, but"
-          + " asyncCollection is true (use trainFreqUnit STEP, or asyncCollection false)");
+          + " asyncCollection is true (--async): drop --async, or train per step instead with --set trainFreq=1"
+          + " --set trainFreqUnit=step (and gradientSteps -1 for one gradient step per transition)");
     }
     if (gradientSteps < 1 && gradientSteps != -1) {
       problems.add("gradientSteps must be at least 1 (or -1 for as many as transitions collected), got "

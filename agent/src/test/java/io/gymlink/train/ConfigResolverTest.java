@@ -241,6 +241,7 @@ class ConfigResolverTest {
         Map.of("trainFreqUnit", "episode", "asyncCollection", true)));
     assertTrue(e.getMessage().contains("trainFreqUnit EPISODE trains between whole episodes, which needs"
         + " synchronous collection, but asyncCollection is true"), e.getMessage());
+    assertTrue(e.getMessage().contains("drop --async, or train per step instead"), e.getMessage());
   }
 
   @Test
