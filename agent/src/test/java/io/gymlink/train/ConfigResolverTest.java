@@ -94,6 +94,11 @@ class ConfigResolverTest {
           td3.offPolicy().trainFreqUnit(), td3.offPolicy().gradientSteps(), td3.td3().batchSize(),
           td3.td3().learningRate()), env);
     }
+    for (String env : List.of("HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "BipedalWalker-v3")) {
+      RunConfig ddpg = resolver.resolve(env, null, Map.of()).config();
+      assertEquals(List.of(1, TrainFreqUnit.EPISODE, -1, 100), List.of(ddpg.offPolicy().trainFreq(),
+          ddpg.offPolicy().trainFreqUnit(), ddpg.offPolicy().gradientSteps(), ddpg.td3().batchSize()), env);
+    }
     RunConfig hopper = ConfigResolver.withBundledPresets("td3").resolve("Hopper-v5", null, Map.of()).config();
     assertEquals(List.of(1, TrainFreqUnit.STEP, 1, 256, 3.0e-4), List.of(hopper.offPolicy().trainFreq(),
         hopper.offPolicy().trainFreqUnit(), hopper.offPolicy().gradientSteps(), hopper.td3().batchSize(),
