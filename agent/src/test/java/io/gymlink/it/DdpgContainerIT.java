@@ -47,7 +47,9 @@ class DdpgContainerIT {
   void train_mujocoHopper_fromTheImage(@TempDir Path dir) {
     // A MuJoCo env (11-dim observation, 3 actions): the image's MuJoCo extra trains end to end.
     Path run = dir.resolve("hopper");
-    train(run, "Hopper-v5", 1, "--set", "maxEpisodeSteps=100");
+    // Per-step training (the preset trains per episode), so that the update count is exact.
+    train(run, "Hopper-v5", 1, "--set", "maxEpisodeSteps=100", "--set", "trainFreqUnit=step",
+        "--set", "gradientSteps=1");
     assertEquals(STEPS - LEARNING_STARTS, CheckpointStore.load(run).learnerUpdates());
   }
 
