@@ -46,6 +46,10 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
       description = "Environment (default: ${DEFAULT-VALUE}; GymlinkTest/Sleep-v0 sleeps 20 ms per step).")
   String envId;
 
+  @Option(names = "--algo", defaultValue = "ddpg",
+      description = "ddpg or td3: the presets file and learner defaults (default: ${DEFAULT-VALUE}).")
+  String algo;
+
   @Option(names = "--cases", defaultValue = "1,4,4a,16a", split = ",",
       description = "Cases to compare: N envs synchronously, or Na for N envs with asynchronous collection"
           + " (default: ${DEFAULT-VALUE}); the first is the reference of the speed-up column.")
@@ -65,7 +69,8 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
 
   @Option(names = "--replay-ratio", paramLabel = "R", defaultValue = "1",
       description = "Gradient steps per transition for every case, an integer m or a fraction 1/k; each case gets"
-          + " the trainFreq and gradientSteps that make it: R = gradientSteps / (trainFreq x numEnvs)"
+          + " the trainFreq (in steps, whatever the preset's unit) and gradientSteps that make it:"
+          + " R = gradientSteps / (trainFreq x numEnvs)"
           + " (default: ${DEFAULT-VALUE}).")
   String replayRatio;
 
@@ -178,19 +183,22 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
     overrides.put("numEnvs", c.numEnvs());
     overrides.put("asyncCollection", c.async());
     overrides.putAll(trainFreqAndGradientSteps(replayRatio, c.numEnvs()));
-    return ConfigResolver.withBundledPresets("ddpg").resolve(envId, null, overrides).config();
+    return ConfigResolver.withBundledPresets(algo).resolve(envId, null, overrides).config();
   }
 
-  /** trainFreq and gradientSteps giving {@code ratio} ("m" or "1/k") gradient steps per transition with N envs. */
+  /**
+   * trainFreq (in steps, whatever the preset's unit) and gradientSteps giving {@code ratio} ("m" or "1/k") gradient
+   * steps per transition with N envs.
+   */
   static Map<String, Object> trainFreqAndGradientSteps(String ratio, int numEnvs) {
     String r = ratio.trim();
     if (r.startsWith("1/")) {
       int k = Integer.parseInt(r.substring(2));
       if (k % numEnvs == 0) {
-        return Map.of("trainFreq", k / numEnvs, "gradientSteps", 1);
+        return Map.of("trainFreq", k / numEnvs, "trainFreqUnit", "step", "gradientSteps", 1);
       }
       if (numEnvs % k == 0) {
-        return Map.of("trainFreq", 1, "gradientSteps", numEnvs / k);
+        return Map.of("trainFreq", 1, "trainFreqUnit", "step", "gradientSteps", numEnvs / k);
       }
       throw new IllegalArgumentException("--replay-ratio " + ratio + " cannot be made with " + numEnvs
           + " envs: k must divide or be a multiple of numEnvs");
@@ -199,7 +207,7 @@ public final class TrainLoopBenchmark implements Callable<Integer> {
     if (m < 1) {
       throw new IllegalArgumentException("--replay-ratio must be an integer >= 1 or 1/k, got " + ratio);
     }
-    return Map.of("trainFreq", 1, "gradientSteps", m * numEnvs);
+    return Map.of("trainFreq", 1, "trainFreqUnit", "step", "gradientSteps", m * numEnvs);
   }
 
   private static Object parse(String key, String value) {
