@@ -45,6 +45,7 @@ public final class ComparisonPlot {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    chart.getStyler().setxAxisTickLabelsFormattingFunction(StepAxisFormat::format);
     boolean any = false;
     for (Side side : sides) {
       TreeMap<Long, List<Double>> byStep = new TreeMap<>();

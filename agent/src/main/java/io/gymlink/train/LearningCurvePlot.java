@@ -46,6 +46,7 @@ public final class LearningCurvePlot {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setxAxisTickLabelsFormattingFunction(StepAxisFormat::format);
 
     List<double[]> episodes = readColumns(runDir.resolve(MetricsWriter.METRICS_FILE), 0, 2);
     if (!episodes.isEmpty()) {
